@@ -1,0 +1,50 @@
+package workshop
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+)
+
+// TokenLength is the length of every secret: 32 random bytes in unpadded base64url.
+const TokenLength = 43
+
+// ValidToken reports whether s has the shape of a secret. Checking the shape first keeps junk out
+// of the hash maps and gives a clear error for a truncated link.
+func ValidToken(s string) bool {
+	if len(s) != TokenLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// HashToken is what the log stores instead of a secret. The secrets are 256-bit random values, so
+// a plain SHA-256 cannot be reversed; no slow password hash is needed.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Authenticate tells who holds token in this workshop.
+func (s *State) Authenticate(token string) (Actor, bool) {
+	if !s.Created() || !ValidToken(token) {
+		return Actor{}, false
+	}
+	h := HashToken(token)
+	if subtle.ConstantTimeCompare([]byte(h), []byte(s.FacilitatorKeyHash)) == 1 {
+		return Actor{Role: RoleFacilitator}, true
+	}
+	if subtle.ConstantTimeCompare([]byte(h), []byte(s.BoardKeyHash)) == 1 {
+		return Actor{Role: RoleBoard}, true
+	}
+	if id, ok := s.byToken[h]; ok {
+		return Actor{Role: RoleParticipant, Participant: id}, true
+	}
+	return Actor{}, false
+}

@@ -1,0 +1,150 @@
+package workshop
+
+func decideNotePost(s *State, a Actor, c Command, now int64) ([]Body, error) {
+	var args notePostArgs
+	if err := decodeArgs(c.Data, &args); err != nil {
+		return nil, err
+	}
+	if err := requireID("note", args.Note); err != nil {
+		return nil, err
+	}
+	if _, ok := s.Notes[args.Note]; ok {
+		return nil, errorf(CodeDuplicate, "a note with this id exists")
+	}
+	n := Note{ID: args.Note, Table: args.Table, Colour: args.Colour, Anonymous: args.Anonymous, CreatedAt: now, Voters: []string{}}
+	if a.Role == RoleParticipant {
+		p := s.Participants[a.Participant]
+		if p.Table == "" {
+			return nil, errorf(CodeInvalid, "choose a table first")
+		}
+		if n.Table == "" {
+			n.Table = p.Table
+		}
+		if n.Table != p.Table {
+			return nil, errorf(CodeForbidden, "you may only post at your own table")
+		}
+		n.Author, n.AuthorName = p.ID, p.Name
+	}
+	if _, ok := s.Tables[n.Table]; !ok {
+		return nil, errorf(CodeNotFound, "no such table")
+	}
+	if n.Anonymous && !s.Workshop.AllowAnonymous {
+		return nil, errorf(CodeForbidden, "this workshop does not allow anonymous notes")
+	}
+	if n.Colour == "" {
+		n.Colour = "yellow"
+	}
+	if !validColour(n.Colour) {
+		return nil, errorf(CodeInvalid, "colour must be one of the palette")
+	}
+	var err *Error
+	if n.Text, err = cleanText("text", args.Text, MaxNoteText, true, true); err != nil {
+		return nil, err
+	}
+	return []Body{NotePosted{Note: n}}, nil
+}
+
+// ownNote finds a note its sender wrote; facilitators own none, so they cannot put words in
+// someone else's mouth (they hide or delete instead).
+func ownNote(s *State, a Actor, id string) (*Note, *Error) {
+	n, ok := s.Notes[id]
+	if !ok {
+		return nil, errorf(CodeNotFound, "no such note")
+	}
+	if a.Role != RoleParticipant || n.Author != a.Participant {
+		return nil, errorf(CodeForbidden, "only the author may do this")
+	}
+	return n, nil
+}
+
+func decideNoteEdit(s *State, a Actor, c Command, now int64) ([]Body, error) {
+	var args noteEditArgs
+	if err := decodeArgs(c.Data, &args); err != nil {
+		return nil, err
+	}
+	n, err := ownNote(s, a, args.Note)
+	if err != nil {
+		return nil, err
+	}
+	ev := NoteEdited{Note: n.ID, Text: n.Text, Colour: n.Colour, EditedAt: now}
+	if args.Text != nil {
+		if ev.Text, err = cleanText("text", *args.Text, MaxNoteText, true, true); err != nil {
+			return nil, err
+		}
+	}
+	if args.Colour != nil {
+		if !validColour(*args.Colour) {
+			return nil, errorf(CodeInvalid, "colour must be one of the palette")
+		}
+		ev.Colour = *args.Colour
+	}
+	if ev.Text == n.Text && ev.Colour == n.Colour {
+		return nil, nil
+	}
+	return []Body{ev}, nil
+}
+
+func decideNoteDelete(s *State, a Actor, c Command, _ int64) ([]Body, error) {
+	var args noteRef
+	if err := decodeArgs(c.Data, &args); err != nil {
+		return nil, err
+	}
+	if a.Role != RoleFacilitator {
+		if _, err := ownNote(s, a, args.Note); err != nil {
+			return nil, err
+		}
+	} else if _, ok := s.Notes[args.Note]; !ok {
+		return nil, errorf(CodeNotFound, "no such note")
+	}
+	return []Body{NoteDeleted{Note: args.Note}}, nil
+}
+
+func decideNoteHide(s *State, _ Actor, c Command, _ int64) ([]Body, error) {
+	var args noteRef
+	if err := decodeArgs(c.Data, &args); err != nil {
+		return nil, err
+	}
+	n, ok := s.Notes[args.Note]
+	if !ok {
+		return nil, errorf(CodeNotFound, "no such note")
+	}
+	if n.Hidden {
+		return nil, nil
+	}
+	return []Body{NoteHidden{Note: n.ID}}, nil
+}
+
+func decideNoteRestore(s *State, _ Actor, c Command, _ int64) ([]Body, error) {
+	var args noteRef
+	if err := decodeArgs(c.Data, &args); err != nil {
+		return nil, err
+	}
+	n, ok := s.Notes[args.Note]
+	if !ok {
+		return nil, errorf(CodeNotFound, "no such note")
+	}
+	if !n.Hidden {
+		return nil, nil
+	}
+	return []Body{NoteRestored{Note: n.ID}}, nil
+}
+
+func decideVoteToggle(s *State, a Actor, c Command, _ int64) ([]Body, error) {
+	var args noteRef
+	if err := decodeArgs(c.Data, &args); err != nil {
+		return nil, err
+	}
+	n, ok := s.Notes[args.Note]
+	// A note the participant cannot see does not exist for them: same answer either way, so
+	// votes cannot be used to probe other tables or hidden notes.
+	if !ok || n.Hidden || n.Table != s.Participants[a.Participant].Table {
+		return nil, errorf(CodeNotFound, "no such note")
+	}
+	on := true
+	for _, v := range n.Voters {
+		if v == a.Participant {
+			on = false
+		}
+	}
+	return []Body{VoteToggled{Note: n.ID, Participant: a.Participant, On: on}}, nil
+}

@@ -1,0 +1,28 @@
+package workshop
+
+import "fmt"
+
+// Error codes, shared with the wire protocol (internal/protocol/PROTOCOL.md §4): clients switch on
+// them, so they are part of the contract.
+const (
+	CodeForbidden = "forbidden"
+	CodeNotFound  = "not_found"
+	CodeInvalid   = "invalid"
+	CodeTooLong   = "too_long"
+	CodeNotEmpty  = "not_empty"
+	CodeDuplicate = "duplicate"
+	CodeTableFull = "table_full"
+	CodeUnknown   = "unknown_type"
+)
+
+// Error is a refusal of a command: it changes nothing and tells the sender why.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+func errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,152 @@
+package workshop
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Event is one change to a workshop, as stored in the log. V numbers a workshop's events 1, 2, 3…
+// with no gap, which is what clients resume from. Cmd is the id of the command that caused it, so
+// that a command seen again (a retry, a reconnect, another process) is recognised and not redone.
+type Event struct {
+	V    uint64
+	At   int64
+	Cmd  string
+	Body Body
+}
+
+// Body is the payload of an event; Type is its name on the wire and in the log.
+type Body interface{ Type() string }
+
+type (
+	WorkshopCreated struct {
+		Workshop           Workshop `json:"workshop"`
+		FacilitatorKeyHash string   `json:"facilitatorKeyHash"`
+		BoardKeyHash       string   `json:"boardKeyHash"`
+	}
+	WorkshopEdited struct {
+		Workshop Workshop `json:"workshop"`
+	}
+	TableAdded struct {
+		Table Table `json:"table"`
+	}
+	TableEdited struct {
+		Table Table `json:"table"`
+	}
+	TableRemoved struct {
+		Table string `json:"table"`
+	}
+	ParticipantJoined struct {
+		Participant Participant `json:"participant"`
+	}
+	ParticipantEdited struct {
+		Participant Participant `json:"participant"`
+	}
+	ParticipantMoved struct {
+		Participant string `json:"participant"`
+		Table       string `json:"table"`
+		From        string `json:"from"`
+	}
+	ParticipantRemoved struct {
+		Participant string `json:"participant"`
+	}
+	NotePosted struct {
+		Note Note `json:"note"`
+	}
+	NoteEdited struct {
+		Note     string `json:"note"`
+		Text     string `json:"text"`
+		Colour   string `json:"colour"`
+		EditedAt int64  `json:"editedAt"`
+	}
+	NoteDeleted struct {
+		Note string `json:"note"`
+	}
+	NoteHidden struct {
+		Note string `json:"note"`
+	}
+	NoteRestored struct {
+		Note string `json:"note"`
+	}
+	VoteToggled struct {
+		Note        string `json:"note"`
+		Participant string `json:"participant"`
+		On          bool   `json:"on"`
+	}
+)
+
+func (WorkshopCreated) Type() string    { return "workshop.created" }
+func (WorkshopEdited) Type() string     { return "workshop.edited" }
+func (TableAdded) Type() string         { return "table.added" }
+func (TableEdited) Type() string        { return "table.edited" }
+func (TableRemoved) Type() string       { return "table.removed" }
+func (ParticipantJoined) Type() string  { return "participant.joined" }
+func (ParticipantEdited) Type() string  { return "participant.edited" }
+func (ParticipantMoved) Type() string   { return "participant.moved" }
+func (ParticipantRemoved) Type() string { return "participant.removed" }
+func (NotePosted) Type() string         { return "note.posted" }
+func (NoteEdited) Type() string         { return "note.edited" }
+func (NoteDeleted) Type() string        { return "note.deleted" }
+func (NoteHidden) Type() string         { return "note.hidden" }
+func (NoteRestored) Type() string       { return "note.restored" }
+func (VoteToggled) Type() string        { return "vote.toggled" }
+
+// bodyTypes decodes a stored body by its type name.
+var bodyTypes = map[string]func([]byte) (Body, error){
+	"workshop.created":    decodeAs[WorkshopCreated],
+	"workshop.edited":     decodeAs[WorkshopEdited],
+	"table.added":         decodeAs[TableAdded],
+	"table.edited":        decodeAs[TableEdited],
+	"table.removed":       decodeAs[TableRemoved],
+	"participant.joined":  decodeAs[ParticipantJoined],
+	"participant.edited":  decodeAs[ParticipantEdited],
+	"participant.moved":   decodeAs[ParticipantMoved],
+	"participant.removed": decodeAs[ParticipantRemoved],
+	"note.posted":         decodeAs[NotePosted],
+	"note.edited":         decodeAs[NoteEdited],
+	"note.deleted":        decodeAs[NoteDeleted],
+	"note.hidden":         decodeAs[NoteHidden],
+	"note.restored":       decodeAs[NoteRestored],
+	"vote.toggled":        decodeAs[VoteToggled],
+}
+
+func decodeAs[T Body](data []byte) (Body, error) {
+	var v T
+	err := json.Unmarshal(data, &v)
+	return v, err
+}
+
+type storedEvent struct {
+	V    uint64          `json:"v"`
+	At   int64           `json:"at"`
+	Cmd  string          `json:"cmd,omitempty"`
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data"`
+}
+
+// MarshalJSON gives the log's form of an event (not the wire form: see views.go).
+func (e Event) MarshalJSON() ([]byte, error) {
+	data, err := json.Marshal(e.Body)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", e.Body.Type(), err)
+	}
+	return json.Marshal(storedEvent{V: e.V, At: e.At, Cmd: e.Cmd, Type: e.Body.Type(), Data: data})
+}
+
+// UnmarshalJSON reads an event from the log.
+func (e *Event) UnmarshalJSON(b []byte) error {
+	var s storedEvent
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("decode event: %w", err)
+	}
+	decode, ok := bodyTypes[s.Type]
+	if !ok {
+		return fmt.Errorf("decode event: unknown type %q", s.Type)
+	}
+	body, err := decode(s.Data)
+	if err != nil {
+		return fmt.Errorf("decode %s: %w", s.Type, err)
+	}
+	*e = Event{V: s.V, At: s.At, Cmd: s.Cmd, Body: body}
+	return nil
+}
