@@ -1,0 +1,162 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"nappe/internal/eventlog"
+)
+
+// Errors the transports map to answers.
+var (
+	ErrNoWorkshop   = errors.New("no such workshop")
+	ErrUnauthorized = errors.New("unknown token")
+	ErrUnavailable  = errors.New("storage unavailable; nothing was stored")
+	ErrClosed       = errors.New("shutting down")
+)
+
+// Options tune a Hub; zero values take the defaults.
+type Options struct {
+	RingSize      int           // events kept per workshop for resumes (default 4096)
+	SnapshotEvery int           // records between snapshots (default 500)
+	AppendTimeout time.Duration // bound on one append (default 5 s)
+	PresenceEvery time.Duration // how often facilitators get who is online (default 1 s)
+	// ParticipantRate is commands per second per participant, in bursts of six times that;
+	// facilitators get ten times more (default 5).
+	ParticipantRate float64
+	Now             func() time.Time
+	Logger          *slog.Logger
+}
+
+// Hub is the set of workshops this process runs, loaded on first use.
+type Hub struct {
+	elog *eventlog.Log
+	opts Options
+	log  *slog.Logger
+
+	mu      sync.Mutex
+	running map[string]*loading
+	closed  bool
+	bg      sync.WaitGroup // background snapshot writes
+}
+
+type loading struct {
+	ready chan struct{}
+	w     *Workshop
+	err   error
+}
+
+// New makes a Hub over an open event log.
+func New(elog *eventlog.Log, opts Options) *Hub {
+	if opts.RingSize <= 0 {
+		opts.RingSize = 4096
+	}
+	if opts.SnapshotEvery <= 0 {
+		opts.SnapshotEvery = 500
+	}
+	if opts.AppendTimeout <= 0 {
+		opts.AppendTimeout = 5 * time.Second
+	}
+	if opts.PresenceEvery <= 0 {
+		opts.PresenceEvery = time.Second
+	}
+	if opts.ParticipantRate <= 0 {
+		opts.ParticipantRate = 5
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Hub{elog: elog, opts: opts, log: opts.Logger, running: map[string]*loading{}}
+}
+
+func (h *Hub) now() time.Time { return h.opts.Now() }
+
+func isNotFound(err error) bool { return errors.Is(err, eventlog.ErrNotFound) }
+
+// Get returns the running workshop, loading it on first use. Concurrent first uses share one load.
+func (h *Hub) Get(ctx context.Context, id string) (*Workshop, error) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, ErrClosed
+	}
+	l, ok := h.running[id]
+	if !ok {
+		l = &loading{ready: make(chan struct{})}
+		h.running[id] = l
+		h.mu.Unlock()
+		l.w, l.err = h.load(ctx, id)
+		if l.err != nil {
+			h.mu.Lock()
+			delete(h.running, id) // a failed load is retried by the next caller
+			h.mu.Unlock()
+		}
+		close(l.ready)
+	} else {
+		h.mu.Unlock()
+	}
+	select {
+	case <-l.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if l.err != nil {
+		if errors.Is(l.err, eventlog.ErrInvalidID) {
+			return nil, ErrNoWorkshop
+		}
+		return nil, l.err
+	}
+	return l.w, nil
+}
+
+// Lookup finds a workshop by its join code.
+func (h *Hub) Lookup(ctx context.Context, code string) (*Workshop, error) {
+	id, err := h.elog.LookupCode(ctx, code)
+	if isNotFound(err) || errors.Is(err, eventlog.ErrInvalidID) {
+		return nil, ErrNoWorkshop
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return h.Get(ctx, id)
+}
+
+// Close stops every running workshop: clients are told to reconnect (to another process, or to
+// this one once it is back), pending snapshots are written.
+func (h *Hub) Close(ctx context.Context) error {
+	h.mu.Lock()
+	h.closed = true
+	all := h.running
+	h.running = map[string]*loading{}
+	h.mu.Unlock()
+	for _, l := range all {
+		<-l.ready
+		if l.w != nil {
+			close(l.w.quit)
+		}
+	}
+	for _, l := range all {
+		if l.w != nil {
+			select {
+			case <-l.w.done:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	done := make(chan struct{})
+	go func() { h.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

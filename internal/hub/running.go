@@ -1,0 +1,197 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"nappe/internal/eventlog"
+	"nappe/internal/live"
+	"nappe/internal/workshop"
+)
+
+// Workshop is one running workshop. Its exported methods are safe from any goroutine; they hand
+// work to the workshop's loop and wait for it.
+type Workshop struct {
+	id  string
+	hub *Hub
+	log *slog.Logger
+
+	reqs chan *request
+	ctl  chan func()
+	recs chan eventlog.Record
+	quit chan struct{}
+	done chan struct{}
+
+	limitMu  sync.Mutex
+	limiters map[string]*rate.Limiter
+
+	// Owned by the loop goroutine.
+	state         *workshop.State
+	lastSeq       uint64 // log position of the last applied record
+	ring          *ring
+	rooms         rooms
+	stopFollow    func()
+	sinceSnapshot int
+	presenceDirty bool
+}
+
+type request struct {
+	ctx    context.Context
+	cmd    string
+	decide func(*workshop.State) ([]workshop.Body, error)
+	reply  chan result
+}
+
+type result struct {
+	v   uint64
+	err error
+}
+
+// load rebuilds a workshop from its latest snapshot and the records after it, then follows the
+// log for what other processes append.
+func (h *Hub) load(ctx context.Context, id string) (*Workshop, error) {
+	w := &Workshop{
+		id: id, hub: h, log: h.log.With("workshop", id),
+		reqs: make(chan *request, 256), ctl: make(chan func(), 256), recs: make(chan eventlog.Record, 1024),
+		quit: make(chan struct{}), done: make(chan struct{}),
+		limiters: map[string]*rate.Limiter{},
+		state:    workshop.New(), ring: newRing(h.opts.RingSize), rooms: newRooms(),
+	}
+	seq, data, err := h.elog.LoadSnapshot(ctx, id)
+	switch {
+	case err == nil:
+		if st, err := workshop.DecodeState(data); err == nil {
+			w.state, w.lastSeq = st, seq
+		} else {
+			w.log.Warn("unreadable snapshot, replaying the whole log", "err", err)
+		}
+	case !isNotFound(err):
+		return nil, fmt.Errorf("load snapshot of %s: %w", id, err)
+	}
+	if _, err := h.elog.Read(ctx, id, w.lastSeq, func(r eventlog.Record) error { return w.applyRecord(r) }); err != nil {
+		return nil, fmt.Errorf("replay %s: %w", id, err)
+	}
+	if !w.state.Created() {
+		return nil, ErrNoWorkshop
+	}
+	stop, err := h.elog.Follow(context.WithoutCancel(ctx), id, w.lastSeq, func(r eventlog.Record) {
+		select {
+		case w.recs <- r:
+		case <-w.quit:
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("follow %s: %w", id, err)
+	}
+	w.stopFollow = stop
+	go w.loop()
+	return w, nil
+}
+
+func (w *Workshop) loop() {
+	defer close(w.done)
+	tick := time.NewTicker(w.hub.opts.PresenceEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case r := <-w.recs:
+			if r.Seq <= w.lastSeq {
+				continue // our own append, already applied when it was acknowledged
+			}
+			if err := w.applyRecord(r); err != nil {
+				w.log.Error("cannot apply a log record; dropping clients so they resync", "seq", r.Seq, "err", err)
+				w.rooms.closeAll(live.StatusTooSlow, "resync")
+			}
+		case req := <-w.reqs:
+			w.handle(req)
+		case f := <-w.ctl:
+			f()
+		case <-tick.C:
+			w.flushPresence()
+		case <-w.quit:
+			w.shutdown()
+			return
+		}
+	}
+}
+
+// do runs f in the loop and waits for it.
+func (w *Workshop) do(ctx context.Context, f func()) error {
+	ran := make(chan struct{})
+	select {
+	case w.ctl <- func() { f(); close(ran) }:
+	case <-w.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-ran:
+		return nil
+	case <-w.done:
+		return ErrClosed
+	}
+}
+
+// applyRecord applies one log record: each event is routed, encoded once per audience, applied,
+// remembered for resumes and sent to the rooms.
+func (w *Workshop) applyRecord(r eventlog.Record) error {
+	events, err := decodeRecord(r.Data)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if e.V <= w.state.Version {
+			continue
+		}
+		d := workshop.Deliver(w.state, e)
+		if err := w.state.Apply(e); err != nil {
+			return err
+		}
+		w.publish(e, d)
+	}
+	w.lastSeq = r.Seq
+	w.sinceSnapshot++
+	if w.sinceSnapshot >= w.hub.opts.SnapshotEvery {
+		w.saveSnapshot()
+	}
+	return nil
+}
+
+// saveSnapshot stores the state in the background: the encoding happens here, in the loop,
+// because the state is the loop's; the slow write does not.
+func (w *Workshop) saveSnapshot() {
+	w.sinceSnapshot = 0
+	data, err := json.Marshal(w.state)
+	if err != nil {
+		w.log.Error("encode snapshot", "err", err)
+		return
+	}
+	seq := w.lastSeq
+	w.hub.bg.Add(1)
+	go func() {
+		defer w.hub.bg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := w.hub.elog.SaveSnapshot(ctx, w.id, seq, data); err != nil {
+			w.log.Warn("save snapshot", "seq", seq, "err", err)
+		}
+	}()
+}
+
+func (w *Workshop) shutdown() {
+	if w.stopFollow != nil {
+		w.stopFollow()
+	}
+	if w.sinceSnapshot > 0 {
+		w.saveSnapshot()
+	}
+	w.rooms.sendAll(byeShutdown)
+	w.rooms.closeAll(1001, "server shutting down")
+}

@@ -1,0 +1,113 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"nappe/internal/eventlog"
+	"nappe/internal/workshop"
+)
+
+// Submit decides a command in the workshop's loop, stores its events durably and applies them.
+// It returns the version that holds the command's effect. A command id seen before returns the
+// version it had then, without doing anything: that is what makes retries safe. ErrUnavailable
+// means nothing is known to be stored; the caller may retry with the same id.
+func (w *Workshop) Submit(ctx context.Context, cmdID string, decide func(*workshop.State) ([]workshop.Body, error)) (uint64, error) {
+	req := &request{ctx: ctx, cmd: cmdID, decide: decide, reply: make(chan result, 1)}
+	select {
+	case w.reqs <- req:
+	case <-w.done:
+		return 0, ErrClosed
+	case <-ctx.Done():
+		return 0, fmt.Errorf("%w: %w", ErrUnavailable, ctx.Err())
+	}
+	select {
+	case r := <-req.reply:
+		return r.v, r.err
+	case <-w.done:
+		return 0, ErrClosed
+	}
+}
+
+// Command is Submit for a client's command, authorised for actor.
+func (w *Workshop) Command(ctx context.Context, actor workshop.Actor, c workshop.Command) (uint64, error) {
+	now := w.hub.now().UnixMilli()
+	return w.Submit(ctx, c.ID, func(s *workshop.State) ([]workshop.Body, error) {
+		return workshop.Decide(s, actor, c, now)
+	})
+}
+
+// maxConflicts bounds how often one command is retried when other processes keep winning the
+// compare-and-set; each retry first catches up, so this only trips under pathological contention.
+const maxConflicts = 8
+
+func (w *Workshop) handle(req *request) {
+	reply := func(v uint64, err error) { req.reply <- result{v, err} }
+	for attempt := 0; ; attempt++ {
+		if v, ok := w.state.Commands[req.cmd]; ok {
+			reply(v, nil)
+			return
+		}
+		if err := req.ctx.Err(); err != nil {
+			reply(0, fmt.Errorf("%w: %w", ErrUnavailable, err))
+			return
+		}
+		bodies, err := req.decide(w.state)
+		if err != nil {
+			reply(0, err)
+			return
+		}
+		if len(bodies) == 0 {
+			reply(w.state.Version, nil) // nothing to change: already as asked
+			return
+		}
+		at := w.hub.now().UnixMilli()
+		events := make([]workshop.Event, len(bodies))
+		for i, b := range bodies {
+			events[i] = workshop.Event{V: w.state.Version + uint64(i) + 1, At: at, Cmd: req.cmd, Body: b}
+		}
+		data, err := encodeRecord(events)
+		if err != nil {
+			reply(0, err)
+			return
+		}
+		ctx, cancel := context.WithTimeout(req.ctx, w.hub.opts.AppendTimeout)
+		seq, err := w.hub.elog.Append(ctx, w.id, w.lastSeq, req.cmd, data)
+		cancel()
+		switch {
+		case err == nil:
+			if err := w.applyRecord(eventlog.Record{Seq: seq, Data: data, Time: time.UnixMilli(at)}); err != nil {
+				reply(0, err)
+				return
+			}
+			reply(events[len(events)-1].V, nil)
+			return
+		case errors.Is(err, eventlog.ErrConflict) && attempt < maxConflicts:
+			// Another process appended first: read what it wrote, then decide again (the command
+			// may even be among what it wrote, if this was a retry that reached both).
+			if err := w.catchUp(req.ctx); err != nil {
+				reply(0, fmt.Errorf("%w: %w", ErrUnavailable, err))
+				return
+			}
+		default:
+			// The append may or may not have landed. The next append's compare-and-set will tell,
+			// and the client's retry carries the same id.
+			reply(0, fmt.Errorf("%w: %w", ErrUnavailable, err))
+			return
+		}
+	}
+}
+
+func (w *Workshop) catchUp(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, w.hub.opts.AppendTimeout)
+	defer cancel()
+	_, err := w.hub.elog.Read(ctx, w.id, w.lastSeq, func(r eventlog.Record) error {
+		if r.Seq <= w.lastSeq {
+			return nil
+		}
+		return w.applyRecord(r)
+	})
+	return err
+}
