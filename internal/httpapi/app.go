@@ -1,0 +1,99 @@
+package httpapi
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"nappe/internal/hub"
+	"nappe/internal/live"
+)
+
+// Config is what the HTTP layer needs from the wiring in server/.
+type Config struct {
+	// Base is the context of every WebSocket session; cancelling it ends the sessions that the
+	// hub did not already close (those still before their hello).
+	Base   context.Context
+	Hub    *hub.Hub
+	Ready  func(context.Context) error // nil when NATS and JetStream answer
+	Assets fs.FS                       // the built client (index.html at the root)
+	// PublicURL is the address people reach Nappe at, for QR codes and links; empty means the
+	// request's own scheme and host.
+	PublicURL string
+	// Origins are extra origins (host patterns, as coder/websocket's OriginPatterns) allowed to
+	// open a WebSocket; the server's own host is always allowed.
+	Origins []string
+	Live    live.Options
+	Logger  *slog.Logger
+	// JoinPerMinute and CreatePerMinute bound anonymous requests per client address. A venue may
+	// put everyone behind one address, so the join limit is high; it only stops floods.
+	JoinPerMinute, CreatePerMinute int
+}
+
+type api struct {
+	cfg   Config
+	hub   *hub.Hub
+	log   *slog.Logger
+	index []byte
+}
+
+// New builds the Fiber app. Every route is on this one screen.
+func New(cfg Config) (*fiber.App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Base == nil {
+		cfg.Base = context.Background()
+	}
+	if cfg.JoinPerMinute <= 0 {
+		cfg.JoinPerMinute = 1200
+	}
+	if cfg.CreatePerMinute <= 0 {
+		cfg.CreatePerMinute = 30
+	}
+	index, err := fs.ReadFile(cfg.Assets, "index.html")
+	if err != nil {
+		return nil, err
+	}
+	a := &api{cfg: cfg, hub: cfg.Hub, log: cfg.Logger, index: index}
+	app := fiber.New(fiber.Config{
+		AppName:               "nappe",
+		ErrorHandler:          a.handleError,
+		BodyLimit:             64 << 10,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+	})
+	app.Use(a.securityHeaders, a.accessLog)
+
+	perIP := func(n int) fiber.Handler {
+		return limiter.New(limiter.Config{Max: n, Expiration: time.Minute, LimitReached: func(c *fiber.Ctx) error {
+			return problem(fiber.StatusTooManyRequests, "rate_limited", "too many requests from this address; wait a minute")
+		}})
+	}
+
+	app.Get("/healthz", a.healthz)
+	app.Get("/readyz", a.readyz)
+
+	app.Post("/api/workshops", perIP(cfg.CreatePerMinute), a.createWorkshop)
+	app.Get("/api/join/:code", a.joinInfo)
+	app.Post("/api/join/:code", perIP(cfg.JoinPerMinute), a.join)
+	app.Get("/api/workshops/:id/qr.svg", a.qr)
+	app.Get("/api/workshops/:id/state", a.state)
+	app.Post("/api/workshops/:id/commands", a.command)
+	app.All("/api/*", func(c *fiber.Ctx) error { return problem(fiber.StatusNotFound, "not_found", "no such API route") })
+
+	app.Get("/ws", upgrade(cfg.Base, &websocket.AcceptOptions{OriginPatterns: cfg.Origins}, a.serveSocket))
+
+	for _, route := range []string{"/", "/j/:code", "/p/:id", "/console/:id", "/board/:id"} {
+		app.Get(route, a.page)
+	}
+	app.Get("/*", a.static)
+	return app, nil
+}

@@ -1,0 +1,148 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"nappe/internal/hub"
+	"nappe/internal/live"
+	"nappe/internal/protocol"
+	"nappe/internal/workshop"
+)
+
+// Close codes from PROTOCOL.md §2.
+const (
+	closeProtoVersion = 4000
+	closeUnauthorized = 4001
+	closeNoWorkshop   = 4004
+)
+
+// helloTimeout is how long a new connection may stay silent before saying who it is.
+const helloTimeout = 15 * time.Second
+
+// serveSocket runs one WebSocket: the hello, then commands until the connection ends. Commands
+// from one connection are handled in order, which is the order the phone's outbox sent them.
+func (a *api) serveSocket(ctx context.Context, ws *websocket.Conn, _ *http.Request) {
+	conn := live.NewConn(ws, a.cfg.Live)
+	defer conn.Close(websocket.StatusNormalClosure, "")
+	s := &session{api: a, conn: conn}
+	if !s.hello(ctx) {
+		return
+	}
+	defer s.w.Detach(conn)
+	for {
+		msg, ok := s.next(ctx)
+		if !ok {
+			return
+		}
+		switch msg.T {
+		case "hello":
+			s.fail("", protocol.CodeBadFrame, "hello was already said on this connection")
+		case "cmd":
+			s.command(ctx, msg)
+		}
+	}
+}
+
+type session struct {
+	api   *api
+	conn  *live.Conn
+	w     *hub.Workshop
+	actor workshop.Actor
+}
+
+func (s *session) send(m any) { s.conn.Send(protocol.Encode(m)) }
+
+func (s *session) fail(id, code, message string) {
+	s.send(protocol.NewError(id, code, message))
+}
+
+// next reads frames until one is a well-formed hello or cmd, answering pings and bad frames on the
+// way; false when the connection is over.
+func (s *session) next(ctx context.Context) (protocol.ClientMessage, bool) {
+	for {
+		frame, err := s.conn.Read(ctx)
+		switch {
+		case errors.Is(err, live.ErrBinaryFrame):
+			s.fail("", protocol.CodeBinaryFrame, "binary frames are not accepted; send JSON text")
+			continue
+		case errors.Is(err, live.ErrInvalidUTF8):
+			s.fail("", protocol.CodeInvalidUTF8, "the frame is not valid UTF-8")
+			continue
+		case errors.Is(err, live.ErrFrameTooLarge):
+			s.fail("", protocol.CodeFrameTooLarge, "the frame is over 64 KiB")
+			continue
+		case err != nil:
+			return protocol.ClientMessage{}, false
+		}
+		msg, perr := protocol.DecodeClient(frame)
+		if perr != nil {
+			s.fail(msg.ID, perr.Code, perr.Message)
+			continue
+		}
+		if msg.T == "ping" {
+			s.send(protocol.Pong{T: "pong", N: msg.N, ServerTime: time.Now().UnixMilli()})
+			continue
+		}
+		return msg, true
+	}
+}
+
+func (s *session) hello(ctx context.Context) bool {
+	hctx, cancel := context.WithTimeout(ctx, helloTimeout)
+	defer cancel()
+	for {
+		msg, ok := s.next(hctx)
+		if !ok {
+			return false
+		}
+		if msg.T != "hello" {
+			s.fail(msg.ID, protocol.CodeNotAuthenticated, "say hello first")
+			continue
+		}
+		if msg.Proto != protocol.Version {
+			s.fail("", protocol.CodeProtoVersion, "this server speaks protocol version 1")
+			s.conn.Close(closeProtoVersion, "protocol version")
+			return false
+		}
+		w, err := s.api.hub.Get(ctx, msg.Workshop)
+		if err == nil {
+			s.actor, err = w.Attach(ctx, s.conn, msg.Token, msg.Since)
+		}
+		switch {
+		case err == nil:
+			s.w = w
+			return true
+		case errors.Is(err, hub.ErrNoWorkshop):
+			s.fail("", protocol.CodeNotFound, "no such workshop")
+			s.conn.Close(closeNoWorkshop, "no such workshop")
+		case errors.Is(err, hub.ErrUnauthorized):
+			s.fail("", protocol.CodeUnauthorized, "this link or token is not valid for this workshop")
+			s.conn.Close(closeUnauthorized, "unauthorized")
+		default:
+			_, code, message := s.api.classify(err)
+			s.fail("", code, message)
+			s.conn.Close(websocket.StatusTryAgainLater, "try again")
+		}
+		return false
+	}
+}
+
+func (s *session) command(ctx context.Context, msg protocol.ClientMessage) {
+	v, err := s.api.runCommand(ctx, s.w, s.actor, workshop.Command{ID: msg.ID, Type: msg.Type, Data: msg.Data})
+	if err == nil {
+		s.send(protocol.Ack{T: "ack", ID: msg.ID, V: v})
+		return
+	}
+	_, code, message := s.api.classify(err)
+	e := protocol.NewError(msg.ID, code, message)
+	var rl *rateLimited
+	if errors.As(err, &rl) {
+		e.RetryAfterMs = rl.retry.Milliseconds() + 1
+	}
+	s.send(e)
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"nappe/assets"
+	"nappe/internal/eventlog"
+	"nappe/internal/httpapi"
+	"nappe/internal/hub"
+	"nappe/internal/live"
+)
+
+// shutdownGrace bounds a graceful stop: clients are told to reconnect and queued frames flushed.
+const shutdownGrace = 10 * time.Second
+
+// serve wires everything by hand, in one place: log → hub → HTTP.
+func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	elog, err := eventlog.Open(ctx, eventlog.Config{NATSURL: cfg.NATSURL, DataDir: cfg.Data, ListenAddr: cfg.NATSListen, Replicas: cfg.Replicas, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("open event log: %w", err)
+	}
+	defer elog.Close()
+	if cfg.NATSListen != "" {
+		fmt.Fprintf(stdout, "nappe: nats on %s\n", elog.ClientURL())
+	}
+	sessions, endSessions := context.WithCancel(context.WithoutCancel(ctx))
+	defer endSessions()
+	h := hub.New(elog, hub.Options{Logger: logger, ParticipantRate: cfg.ParticipantRate})
+	app, err := httpapi.New(httpapi.Config{
+		Base: sessions, Hub: h, Ready: elog.Ready, Assets: assets.Dist(), PublicURL: cfg.PublicURL, Origins: cfg.Origins, Logger: logger,
+		Live: live.Options{MaxQueueBytes: cfg.QueueBytes, Logger: logger},
+	})
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	// Tests and scripts wait for this exact line to know the server is ready and on which port.
+	fmt.Fprintf(stdout, "nappe: listening on http://%s\n", displayAddr(ln.Addr()))
+	logger.Info("listening", "addr", ln.Addr().String(), "nats", natsMode(cfg))
+
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	// Stop accepting first, then tell every WebSocket client to reconnect (elsewhere, or here
+	// once restarted), then close the log, which flushes NATS.
+	err = errors.Join(app.ShutdownWithContext(sctx), h.Close(sctx))
+	if err != nil {
+		logger.Warn("shutdown", "err", err)
+	}
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if ok && tcp.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return a.String()
+}
+
+func natsMode(cfg config) string {
+	if cfg.NATSURL == "" {
+		return "embedded"
+	}
+	return "external"
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+)
+
+// A projector that stops reading must not hold anyone else up; it is cut off when its queue is
+// full, and everyone else gets every note.
+func TestStalledClientDoesNotSlowOthers(t *testing.T) {
+	s := startServer(t, "--data", t.TempDir(), "--queue-bytes", "65536", "--participant-rate", "1000")
+	c := newCafé(t, s)
+	ada := joinCafé(t, s, c, "Ada", c.tables[0])
+
+	ctx := context.Background()
+	stalled, _, err := websocket.Dial(ctx, strings.Replace(s.url, "http", "ws", 1)+"/ws", &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {s.url}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.CloseNow()
+	stalled.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"t":"hello","proto":1,"workshop":%q,"token":%q}`, c.Workshop.ID, c.BoardKey)))
+	// …and never reads again, until the end.
+
+	board := dial(t, s, c.Workshop.ID, c.BoardKey, 0)
+	board.waitFor("synced", is("synced"))
+	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
+	pa.waitFor("synced", is("synced"))
+
+	const notes = 150
+	long := strings.Repeat("é", 450) // ~900 bytes each: the stalled queue overflows
+	start := time.Now()
+	var last string
+	for i := range notes {
+		last = fmt.Sprintf("%03d %s", i, long)
+		id := pa.cmd("note.post", map[string]any{"note": uuid.NewString(), "text": last})
+		if m := pa.waitFor("ack", answer(id)); m["t"] != "ack" {
+			t.Fatalf("post %d: %v", i, m)
+		}
+	}
+	board.waitFor("last note on the live board", isEvent("note.posted", noteText(last)))
+	t.Logf("%d notes to a live board in %v beside a stalled one", notes, time.Since(start))
+
+	// The stalled projector was cut off as too slow (it may first read what was buffered).
+	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for {
+		_, _, err := stalled.Read(rctx)
+		if err == nil {
+			continue
+		}
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != 4008 {
+			t.Fatalf("stalled client ended with %v, want close 4008", err)
+		}
+		break
+	}
+}
