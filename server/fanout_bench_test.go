@@ -101,7 +101,7 @@ func drain(ctx context.Context, c *websocket.Conn, onMessage func([]byte)) {
 
 func benchNappe(b *testing.B, phones int) {
 	t := b
-	s := startServer(t, "--data", b.TempDir(), "--log-level", "error", "--participant-rate", "1000")
+	s := startServer(t, "--data", b.TempDir(), "--log-level", "warn", "--participant-rate", "1000")
 	c := newCafé(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -134,5 +135,21 @@ func TestDuplicateCommandCountsOnce(t *testing.T) {
 	}
 	if n := noteTexts(state(t, s, c))["une seule fois"]; n != 1 {
 		t.Fatalf("the note is there %d times", n)
+	}
+}
+
+// Regression: a workshop loaded through a route parameter kept a string that aliased the HTTP
+// server's reused request buffer, so later requests rewrote its id and every append failed.
+func TestWorkshopIDSurvivesLaterRequests(t *testing.T) {
+	s := startServer(t, "--data", t.TempDir())
+	c := newCafé(t, s) // loads the workshop through /api/workshops/:id/commands
+	fac := dial(t, s, c.Workshop.ID, c.FacilitatorKey, 0)
+	fac.waitFor("synced", is("synced"))
+	// Later requests on the same keep-alive connection overwrite that request's buffer.
+	for i := range 5 {
+		joinCafé(t, s, c, fmt.Sprint("P", i), c.tables[0])
+	}
+	if m := fac.waitFor("ack", answer(fac.cmd("note.post", map[string]any{"note": uuid.NewString(), "table": c.tables[0], "text": "x"}))); m["t"] != "ack" {
+		t.Fatalf("post after other requests: %v", m)
 	}
 }

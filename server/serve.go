@@ -49,7 +49,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	logger.Info("listening", "addr", ln.Addr().String(), "nats", natsMode(cfg))
 
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(ln) }()
+	go func() { errc <- app.Listener(httpapi.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,7 +23,15 @@ func TestStalledClientDoesNotSlowOthers(t *testing.T) {
 	ada := joinCafé(t, s, c, "Ada", c.tables[0])
 
 	ctx := context.Background()
-	stalled, _, err := websocket.Dial(ctx, strings.Replace(s.url, "http", "ws", 1)+"/ws", &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {s.url}}})
+	// A tiny receive buffer stands in for a phone that stopped reading: the kernel would otherwise
+	// absorb megabytes on loopback before the server's queue noticed anything.
+	tiny := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	stalled, _, err := websocket.Dial(ctx, strings.Replace(s.url, "http", "ws", 1)+"/ws", &websocket.DialOptions{
+		HTTPHeader: http.Header{"Origin": {s.url}},
+		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: tiny.DialContext}},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,13 +44,16 @@ func TestStalledClientDoesNotSlowOthers(t *testing.T) {
 	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
 	pa.waitFor("synced", is("synced"))
 
-	const notes = 150
-	long := strings.Repeat("é", 450) // ~900 bytes each: the stalled queue overflows
+	const notes = 600
+	long := strings.Repeat("🙂", 490) // ~2 kB each: well past the stalled queue and its socket buffers
 	start := time.Now()
 	var last string
+	ids := make([]string, notes)
 	for i := range notes {
 		last = fmt.Sprintf("%03d %s", i, long)
-		id := pa.cmd("note.post", map[string]any{"note": uuid.NewString(), "text": last})
+		ids[i] = pa.cmd("note.post", map[string]any{"note": uuid.NewString(), "text": last})
+	}
+	for i, id := range ids {
 		if m := pa.waitFor("ack", answer(id)); m["t"] != "ack" {
 			t.Fatalf("post %d: %v", i, m)
 		}

@@ -62,7 +62,10 @@ func New(cfg Config) (*fiber.App, error) {
 	}
 	a := &api{cfg: cfg, hub: cfg.Hub, log: cfg.Logger, index: index}
 	app := fiber.New(fiber.Config{
-		AppName:               "nappe",
+		AppName: "nappe",
+		// Fiber's strings (route params, headers) otherwise alias fasthttp's reused buffers; the
+		// hub keeps workshop ids from params for as long as the workshop runs.
+		Immutable:             true,
 		ErrorHandler:          a.handleError,
 		BodyLimit:             64 << 10,
 		ReadTimeout:           30 * time.Second,

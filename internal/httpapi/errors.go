@@ -65,6 +65,7 @@ func (a *api) classify(err error) (int, string, string) {
 	case errors.Is(err, hub.ErrUnknownTemplate):
 		return http.StatusBadRequest, protocol.CodeInvalid, err.Error()
 	case errors.Is(err, hub.ErrUnavailable), errors.Is(err, hub.ErrClosed):
+		a.log.Warn("storage unavailable", "err", err)
 		return http.StatusServiceUnavailable, protocol.CodeUnavailable, "storage is unavailable; nothing was stored, try again"
 	case errors.As(err, &fe):
 		code := protocol.CodeInvalid
