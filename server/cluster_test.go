@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -28,6 +29,12 @@ func TestTwoProcessesShareOneNATS(t *testing.T) {
 	pa.waitFor("synced", is("synced"))
 	pb := dial(t, b, c.Workshop.ID, bob.token, 0)
 	pb.waitFor("synced", is("synced"))
+
+	// A facilitator on B sees Ada, connected to A, as online.
+	facB := dial(t, b, c.Workshop.ID, c.FacilitatorKey, 0)
+	facB.waitFor("Ada online across processes", func(m map[string]any) bool {
+		return m["t"] == "presence" && slices.Contains(m["online"].([]any), any(ada.id)) && slices.Contains(m["online"].([]any), any(bob.id))
+	})
 
 	id := pa.cmd("note.post", map[string]any{"note": uuid.NewString(), "text": "via A"})
 	pa.waitFor("ack", answer(id))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,11 +29,9 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	if cfg.NATSListen != "" {
 		fmt.Fprintf(stdout, "nappe: nats on %s\n", elog.ClientURL())
 	}
-	sessions, endSessions := context.WithCancel(context.WithoutCancel(ctx))
-	defer endSessions()
 	h := hub.New(elog, hub.Options{Logger: logger, ParticipantRate: cfg.ParticipantRate})
-	app, err := httpapi.New(httpapi.Config{
-		Base: sessions, Hub: h, Ready: elog.Ready, Assets: assets.Dist(), PublicURL: cfg.PublicURL, Origins: cfg.Origins, Logger: logger,
+	srv, err := httpapi.New(httpapi.Config{
+		Hub: h, Ready: elog.Ready, Assets: assets.Dist(), PublicURL: cfg.PublicURL, Origins: cfg.Origins, Logger: logger,
 		Live: live.Options{MaxQueueBytes: cfg.QueueBytes, Logger: logger},
 	})
 	if err != nil {
@@ -49,7 +46,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	logger.Info("listening", "addr", ln.Addr().String(), "nats", natsMode(cfg))
 
 	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(httpapi.Listener(ln)) }()
+	go func() { errc <- srv.App.Listener(httpapi.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)
@@ -60,8 +57,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	defer cancel()
 	// Stop accepting first, then tell every WebSocket client to reconnect (elsewhere, or here
 	// once restarted), then close the log, which flushes NATS.
-	err = errors.Join(app.ShutdownWithContext(sctx), h.Close(sctx))
-	if err != nil {
+	if err := srv.Shutdown(sctx, h.Close); err != nil {
 		logger.Warn("shutdown", "err", err)
 	}
 	return nil

@@ -60,6 +60,15 @@ func subject(workshop string) (string, error) {
 	return subjectPrefix + workshop, nil
 }
 
+// signalSubject is the only place that builds a workshop's signal subject: core NATS, outside
+// the event stream's subjects, so nothing sent there is stored.
+func signalSubject(workshop string) (string, error) {
+	if !validWorkshop(workshop) {
+		return "", fmt.Errorf("%w: workshop %q", ErrInvalidID, workshop)
+	}
+	return "nappe.signal." + workshop, nil
+}
+
 // codeKey is the only place that builds a join code's key.
 func codeKey(code string) (string, error) {
 	if !validCode(code) {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"time"
@@ -10,15 +11,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
+	"nappe/internal/fiberws"
 	"nappe/internal/hub"
 	"nappe/internal/live"
 )
 
 // Config is what the HTTP layer needs from the wiring in server/.
 type Config struct {
-	// Base is the context of every WebSocket session; cancelling it ends the sessions that the
-	// hub did not already close (those still before their hello).
-	Base   context.Context
 	Hub    *hub.Hub
 	Ready  func(context.Context) error // nil when NATS and JetStream answer
 	Assets fs.FS                       // the built client (index.html at the root)
@@ -42,13 +41,23 @@ type api struct {
 	index []byte
 }
 
+// Server is the HTTP app and the WebSocket sessions it has taken over from it (fasthttp forgets
+// hijacked connections, so they are tracked apart).
+type Server struct {
+	App     *fiber.App
+	sockets *fiberws.Registry
+}
+
+// Shutdown stops accepting, then ends the WebSocket sessions still open. Call the hub's Close in
+// between (see server/serve.go), so that attached clients are told to reconnect first.
+func (s *Server) Shutdown(ctx context.Context, between func(context.Context) error) error {
+	return errors.Join(s.App.ShutdownWithContext(ctx), between(ctx), s.sockets.Shutdown(ctx))
+}
+
 // New builds the Fiber app. Every route is on this one screen.
-func New(cfg Config) (*fiber.App, error) {
+func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.Base == nil {
-		cfg.Base = context.Background()
 	}
 	if cfg.JoinPerMinute <= 0 {
 		cfg.JoinPerMinute = 1200
@@ -92,11 +101,12 @@ func New(cfg Config) (*fiber.App, error) {
 	app.Post("/api/workshops/:id/commands", a.command)
 	app.All("/api/*", func(c *fiber.Ctx) error { return problem(fiber.StatusNotFound, "not_found", "no such API route") })
 
-	app.Get("/ws", upgrade(cfg.Base, &websocket.AcceptOptions{OriginPatterns: cfg.Origins}, a.serveSocket))
+	sockets := fiberws.NewRegistry()
+	app.Get("/ws", sockets.Handler(&websocket.AcceptOptions{OriginPatterns: cfg.Origins}, a.serveSocket))
 
 	for _, route := range []string{"/", "/j/:code", "/p/:id", "/console/:id", "/board/:id"} {
 		app.Get(route, a.page)
 	}
 	app.Get("/*", a.static)
-	return app, nil
+	return &Server{App: app, sockets: sockets}, nil
 }

@@ -21,14 +21,24 @@ const (
 	closeNoWorkshop   = 4004
 )
 
+var byeShutdown = protocol.Encode(protocol.Bye{T: "bye", Reason: "shutdown"})
+
 // helloTimeout is how long a new connection may stay silent before saying who it is.
 const helloTimeout = 15 * time.Second
 
 // serveSocket runs one WebSocket: the hello, then commands until the connection ends. Commands
 // from one connection are handled in order, which is the order the phone's outbox sent them.
-func (a *api) serveSocket(ctx context.Context, ws *websocket.Conn, _ *http.Request) {
+func (a *api) serveSocket(shutdown context.Context, ws *websocket.Conn, _ *http.Request) {
 	conn := live.NewConn(ws, a.cfg.Live)
 	defer conn.Close(websocket.StatusNormalClosure, "")
+	// When the server shuts down, say goodbye properly: a read whose context is cancelled drops
+	// the connection without a close frame, so reads and commands use a context that is not.
+	stop := context.AfterFunc(shutdown, func() {
+		conn.Send(byeShutdown)
+		conn.CloseAsync(websocket.StatusGoingAway, "server shutting down")
+	})
+	defer stop()
+	ctx := context.WithoutCancel(shutdown)
 	s := &session{api: a, conn: conn}
 	if !s.hello(ctx) {
 		return

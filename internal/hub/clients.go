@@ -30,6 +30,8 @@ func (w *Workshop) Attach(ctx context.Context, conn *live.Conn, token string, si
 		c := &client{conn: conn, actor: a}
 		if a.Role == workshop.RoleParticipant {
 			c.table = w.state.Participants[a.Participant].Table
+		} else {
+			conn.SetMaxQueueBytes(w.hub.opts.WallQueueBytes)
 		}
 		welcome := protocol.Welcome{T: "welcome", Proto: protocol.Version, Role: a.Role.String(), ServerTime: w.hub.now().UnixMilli()}
 		if a.Participant != "" {
@@ -40,9 +42,9 @@ func (w *Workshop) Attach(ctx context.Context, conn *live.Conn, token string, si
 		w.rooms.add(c)
 		switch a.Role {
 		case workshop.RoleFacilitator:
-			conn.Send(protocol.Encode(protocol.Presence{T: "presence", Online: w.rooms.onlineIDs()}))
+			conn.Send(protocol.Encode(protocol.Presence{T: "presence", Online: w.onlineEverywhere(w.rooms.onlineIDs())}))
 		case workshop.RoleParticipant:
-			w.presenceDirty = true
+			w.presenceDirty, w.localChanged = true, true
 		}
 	}); derr != nil {
 		return actor, derr
@@ -55,7 +57,7 @@ func (w *Workshop) Detach(conn *live.Conn) {
 	select {
 	case w.ctl <- func() {
 		if w.rooms.remove(conn) {
-			w.presenceDirty = true
+			w.presenceDirty, w.localChanged = true, true
 		}
 	}:
 	case <-w.done:
@@ -173,15 +175,5 @@ func (w *Workshop) removeParticipant(participant string) {
 		c.conn.Send(byeRemoved)
 		go c.conn.Close(closeRemoved, "removed from the workshop")
 	}
-	w.presenceDirty = true
-}
-
-func (w *Workshop) flushPresence() {
-	if !w.presenceDirty {
-		return
-	}
-	w.presenceDirty = false
-	if w.rooms.fac.Len() > 0 {
-		w.rooms.fac.Broadcast(protocol.Encode(protocol.Presence{T: "presence", Online: w.rooms.onlineIDs()}))
-	}
+	w.presenceDirty, w.localChanged = true, true
 }

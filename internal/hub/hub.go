@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"nappe/internal/eventlog"
 )
 
@@ -25,6 +27,9 @@ type Options struct {
 	SnapshotEvery int           // records between snapshots (default 500)
 	AppendTimeout time.Duration // bound on one append (default 5 s)
 	PresenceEvery time.Duration // how often facilitators get who is online (default 1 s)
+	// WallQueueBytes bounds the send queue of projectors and consoles, which are sent the whole
+	// workshop when they connect (default 64 MiB; phones keep the transport's bound).
+	WallQueueBytes int
 	// ParticipantRate is commands per second per participant, in bursts of six times that;
 	// facilitators get ten times more (default 5).
 	ParticipantRate float64
@@ -34,9 +39,10 @@ type Options struct {
 
 // Hub is the set of workshops this process runs, loaded on first use.
 type Hub struct {
-	elog *eventlog.Log
-	opts Options
-	log  *slog.Logger
+	elog    *eventlog.Log
+	opts    Options
+	log     *slog.Logger
+	process string // this process's id in presence announcements
 
 	mu      sync.Mutex
 	running map[string]*loading
@@ -64,6 +70,9 @@ func New(elog *eventlog.Log, opts Options) *Hub {
 	if opts.PresenceEvery <= 0 {
 		opts.PresenceEvery = time.Second
 	}
+	if opts.WallQueueBytes <= 0 {
+		opts.WallQueueBytes = 64 << 20
+	}
 	if opts.ParticipantRate <= 0 {
 		opts.ParticipantRate = 5
 	}
@@ -73,7 +82,7 @@ func New(elog *eventlog.Log, opts Options) *Hub {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Hub{elog: elog, opts: opts, log: opts.Logger, running: map[string]*loading{}}
+	return &Hub{elog: elog, opts: opts, log: opts.Logger, process: uuid.NewString(), running: map[string]*loading{}}
 }
 
 func (h *Hub) now() time.Time { return h.opts.Now() }

@@ -38,7 +38,13 @@ type Workshop struct {
 	rooms         rooms
 	stopFollow    func()
 	sinceSnapshot int
-	presenceDirty bool
+	// Presence: this process's participants changed since announced (localChanged), or what
+	// facilitators see may have changed (presenceDirty).
+	presenceDirty, localChanged bool
+	announced                   time.Time
+	remote                      map[string]remotePresence
+	lastOnline                  []string
+	stopPresence                func()
 }
 
 type request struct {
@@ -62,6 +68,7 @@ func (h *Hub) load(ctx context.Context, id string) (*Workshop, error) {
 		quit: make(chan struct{}), done: make(chan struct{}),
 		limiters: map[string]*rate.Limiter{},
 		state:    workshop.New(), ring: newRing(h.opts.RingSize), rooms: newRooms(),
+		remote: map[string]remotePresence{},
 	}
 	seq, data, err := h.elog.LoadSnapshot(ctx, id)
 	switch {
@@ -90,6 +97,7 @@ func (h *Hub) load(ctx context.Context, id string) (*Workshop, error) {
 		return nil, fmt.Errorf("follow %s: %w", id, err)
 	}
 	w.stopFollow = stop
+	w.watchPresence()
 	go w.loop()
 	return w, nil
 }
@@ -188,6 +196,9 @@ func (w *Workshop) saveSnapshot() {
 func (w *Workshop) shutdown() {
 	if w.stopFollow != nil {
 		w.stopFollow()
+	}
+	if w.stopPresence != nil {
+		w.stopPresence()
 	}
 	if w.sinceSnapshot > 0 {
 		w.saveSnapshot()

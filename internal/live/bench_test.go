@@ -17,18 +17,23 @@ import (
 )
 
 // BenchmarkBroadcast measures the cost of one delivery (one message to one
-// recipient) when b.N 256-byte messages go, in bursts of 100 (a round ending,
-// say), to a room of real loopback connections, for live.Room and for the bare coder/websocket shape
-// it replaces: one write goroutine per connection and one frame per message
-// per recipient. Clients run in the same process, so the CPU figures include
-// the reading side of both variants alike.
+// recipient) when b.N 256-byte messages go to a room of real loopback
+// connections, for live.Room and for the bare coder/websocket shape it
+// replaces: one write goroutine per connection and one frame per message per
+// recipient. Messages go in bursts (burst=100: a round ending; burst=1: one
+// message at a time, delivered before the next, so nothing can be batched).
+// Clients run in the same process, so the CPU figures include the reading
+// side of both variants alike.
 //
 // Metrics: ns/delivery (wall), cpu-ns/delivery (user+system CPU of the whole
 // process), frames/delivery (1 for bare; lower is batching at work).
 func BenchmarkBroadcast(b *testing.B) {
-	for _, n := range []int{100, 1000} {
-		b.Run(fmt.Sprintf("live/conns=%d", n), func(b *testing.B) { benchBroadcast(b, n, liveFanout) })
-		b.Run(fmt.Sprintf("bare/conns=%d", n), func(b *testing.B) { benchBroadcast(b, n, bareFanout) })
+	for _, burst := range []int{100, 1} {
+		for _, n := range []int{100, 1000} {
+			name := fmt.Sprintf("conns=%d/burst=%d", n, burst)
+			b.Run("live/"+name, func(b *testing.B) { benchBroadcast(b, n, burst, liveFanout) })
+			b.Run("bare/"+name, func(b *testing.B) { benchBroadcast(b, n, burst, bareFanout) })
+		}
 	}
 }
 
@@ -81,7 +86,7 @@ func bareFanout(srv []*websocket.Conn) (func([]byte) bool, func()) {
 	return broadcast, stop
 }
 
-func benchBroadcast(b *testing.B, n int, setup fanout) {
+func benchBroadcast(b *testing.B, n, burstSize int, setup fanout) {
 	ts := newTestServer(b, false)
 	clis := make([]*websocket.Conn, n)
 	srvs := make([]*websocket.Conn, n)
@@ -136,8 +141,6 @@ func benchBroadcast(b *testing.B, n int, setup fanout) {
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(want), "cpu-ns/delivery")
 	b.ReportMetric(float64(frames.Load())/float64(want), "frames/delivery")
 }
-
-const burstSize = 100
 
 // waitDelivered waits for the clients to have received want messages in all.
 func waitDelivered(b *testing.B, delivered *atomic.Int64, want int64) {

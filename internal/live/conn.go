@@ -33,7 +33,9 @@ const (
 type Conn struct {
 	ws   *websocket.Conn
 	opts Options
-	log  *slog.Logger
+	// maxQueue is opts.MaxQueueBytes unless SetMaxQueueBytes changed it (guarded by mu).
+	maxQueue int
+	log      *slog.Logger
 
 	wake chan struct{} // capacity 1: the writer has something to do
 	done chan struct{} // closed when the writer has finished and ws is closed
@@ -46,9 +48,10 @@ type Conn struct {
 	reason  string
 	closeBy time.Time // flush deadline of closeFlush
 
-	writeTimer *time.Timer // closes ws when a write stalls; armed only around writes
-	pingTimer  *time.Timer
-	pinging    sync.WaitGroup // a ping waiting for its pong
+	writeTimer    *time.Timer // closes ws when a write stalls; armed only around writes, under mu
+	writeDeadline time.Time   // when writeTimer fires; zero when no write is in progress
+	pingTimer     *time.Timer
+	pinging       sync.WaitGroup // a ping waiting for its pong
 }
 
 // NewConn takes over ws: it sets ws's read limit, starts the writer goroutine
@@ -57,11 +60,12 @@ type Conn struct {
 func NewConn(ws *websocket.Conn, opts Options) *Conn {
 	opts = opts.withDefaults()
 	c := &Conn{
-		ws:   ws,
-		opts: opts,
-		log:  opts.Logger,
-		wake: make(chan struct{}, 1),
-		done: make(chan struct{}),
+		ws:       ws,
+		opts:     opts,
+		maxQueue: opts.MaxQueueBytes,
+		log:      opts.Logger,
+		wake:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
 	}
 	// coder/websocket enforces the hard limit itself (closing with 1009);
 	// Read enforces the soft one.
@@ -99,7 +103,7 @@ func (c *Conn) enqueue(msg []byte) bool {
 		c.mu.Unlock()
 		return false
 	}
-	if c.queued+len(msg) > c.opts.MaxQueueBytes {
+	if c.queued+len(msg) > c.maxQueue {
 		queued := c.queued
 		c.startCloseLocked(closeNow, StatusTooSlow, "too slow")
 		c.mu.Unlock()
@@ -144,6 +148,15 @@ func (c *Conn) CloseAsync(code websocket.StatusCode, reason string) {
 // Done is closed when the connection is closed and its goroutines have ended.
 func (c *Conn) Done() <-chan struct{} { return c.done }
 
+// SetMaxQueueBytes changes the queue bound of this connection. A projector or a console is sent
+// the whole workshop at once when it (re)connects, which can be far larger than what a phone ever
+// needs; there are only a few of them, so they get a larger bound.
+func (c *Conn) SetMaxQueueBytes(n int) {
+	c.mu.Lock()
+	c.maxQueue = n
+	c.mu.Unlock()
+}
+
 // QueuedBytes reports the bytes waiting to be written, including the batch
 // being written.
 func (c *Conn) QueuedBytes() int {
@@ -170,7 +183,15 @@ func (c *Conn) startCloseLocked(mode closeMode, code websocket.StatusCode, reaso
 		c.closeBy = time.Now().Add(c.opts.CloseTimeout)
 	}
 	c.mode = mode
-	if mode >= closeNow {
+	switch mode {
+	case closeFlush:
+		c.shortenWriteLocked(c.closeBy)
+	case closeNow:
+		// The write in progress may finish: the close frame that follows
+		// it tells the client why it is being dropped.
+		c.dropQueueLocked()
+	case closeAbort:
+		c.shortenWriteLocked(time.Now())
 		c.dropQueueLocked()
 	}
 	c.signal()

@@ -175,3 +175,51 @@ func TestSendRefusesBrokenFraming(t *testing.T) {
 		t.Fatalf("got %q, %v", got.msgs, err)
 	}
 }
+
+// Close gives a stalled peer CloseTimeout, not a whole WriteTimeout, even
+// when a write to it is already in progress.
+func TestCloseBoundedWithStalledPeer(t *testing.T) {
+	ts := newTestServer(t, true)
+	const closeTimeout = 200 * time.Millisecond
+	_, c := ts.dial(t, live.Options{WriteTimeout: time.Minute, CloseTimeout: closeTimeout}, nil)
+	sent := 0
+	for i := 0; i < 1000 && c.Send(msg(i, 1000)); i++ {
+		sent += len(msg(i, 1000))
+	}
+	// Wait for the writer to be stuck in a write on the full socket: it has
+	// written something and the backlog no longer moves.
+	last := -1
+	waitFor(t, 5*time.Second, "the writer to block", func() bool {
+		q := c.QueuedBytes()
+		stuck := q == last && q < sent
+		last = q
+		if !stuck {
+			time.Sleep(20 * time.Millisecond) // the interval the backlog must hold still
+		}
+		return stuck
+	})
+	start := time.Now()
+	c.Close(websocket.StatusNormalClosure, "")
+	took := time.Since(start)
+	t.Logf("Close took %v", took.Round(time.Millisecond))
+	if took > 10*closeTimeout {
+		t.Fatalf("Close took %v with CloseTimeout %v", took, closeTimeout)
+	}
+}
+
+func TestSetMaxQueueBytesAllowsALargeSnapshot(t *testing.T) {
+	ts := newTestServer(t, false)
+	cli, c := ts.dial(t, live.Options{MaxQueueBytes: 64 << 10}, nil)
+	big := msg(0, 200<<10)
+	c.SetMaxQueueBytes(1 << 20)
+	if !c.Send(big) {
+		t.Fatal("a message under the raised bound was refused")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	got, err := readN(ctx, cli, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInOrder(t, got.msgs, 1, 200<<10)
+}

@@ -22,7 +22,7 @@ import (
 
 // smallBuffer shrinks socket buffers in tests that stall a peer, so that a
 // writer blocks after kilobytes instead of the megabytes loopback absorbs.
-const smallBuffer = 8 << 10
+const smallBuffer = 32 << 10
 
 // testServer accepts WebSockets on 127.0.0.1 and hands the server side to
 // the test, which wraps it in a live.Conn with the options it needs.
@@ -83,6 +83,8 @@ func (ts *testServer) dial(tb testing.TB, opts live.Options, dopts *websocket.Di
 	}
 	c := live.NewConn(ws, opts)
 	tb.Cleanup(func() {
+		// The client goes first, or Close would wait for a close handshake
+		// that a client not reading never completes.
 		_ = cli.CloseNow()
 		c.Close(websocket.StatusNormalClosure, "")
 	})
@@ -103,8 +105,10 @@ func (ts *testServer) dialRaw(tb testing.TB, dopts *websocket.DialOptions) (cli,
 		tb.Fatalf("dial: %v", err)
 	}
 	cli.SetReadLimit(-1)
+	tb.Cleanup(func() { _ = cli.CloseNow() })
 	select {
 	case srv = <-ts.raw:
+		tb.Cleanup(func() { _ = srv.CloseNow() })
 		return cli, srv
 	case <-ctx.Done():
 		tb.Fatal("server side of the connection never arrived")

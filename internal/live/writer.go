@@ -29,6 +29,7 @@ var (
 	errNewline      = errors.New(`live: message contains "\n"`)
 	errWriteTimeout = errors.New("live: write timed out")
 	errCloseTimeout = errors.New("live: close timeout reached before the queue was written")
+	errAborted      = errors.New("live: write cut short to drop the connection")
 )
 
 // writeLoop is the connection's only writer of data frames. It sleeps until
@@ -55,7 +56,7 @@ func (c *Conn) writeLoop() {
 				return
 			}
 			// A burst can leave a long array behind; keep only small ones.
-			if cap(batch) <= 64 {
+			if cap(batch) <= 256 {
 				spare = batch[:0]
 			}
 		}
@@ -149,19 +150,46 @@ func join(dst []byte, msgs [][]byte) []byte {
 	return dst
 }
 
-// writeFrame writes one text frame. coder/websocket closes the connection
-// when a write fails, so any error ends the connection.
+// writeFrame writes one text frame. Any error ends the connection.
 func (c *Conn) writeFrame(frame []byte, timeout time.Duration) error {
+	c.mu.Lock()
+	c.writeDeadline = time.Now().Add(timeout)
 	c.writeTimer.Reset(timeout)
+	c.mu.Unlock()
+
 	err := c.ws.Write(context.Background(), websocket.MessageText, frame)
-	if !c.writeTimer.Stop() {
-		// The timer fired: ws is closed, whatever Write returned.
+
+	c.mu.Lock()
+	c.writeDeadline = time.Time{}
+	fired := !c.writeTimer.Stop()
+	mode := c.mode
+	c.mu.Unlock()
+	if fired {
+		// ws is closed, whatever Write returned.
+		switch mode {
+		case closeFlush:
+			return errCloseTimeout
+		case closeAbort:
+			return errAborted
+		}
 		return fmt.Errorf("%w after %v", errWriteTimeout, timeout)
 	}
 	if err != nil {
 		return fmt.Errorf("live: write: %w", err)
 	}
 	return nil
+}
+
+// shortenWriteLocked brings the deadline of a write in progress forward to
+// at, so that Close is not held up by a write to a stalled peer for a whole
+// WriteTimeout. The timer is only touched under mu, together with
+// writeDeadline, so it cannot be re-armed after the write has finished.
+func (c *Conn) shortenWriteLocked(at time.Time) {
+	if c.writeDeadline.IsZero() || !at.Before(c.writeDeadline) {
+		return
+	}
+	c.writeDeadline = at
+	c.writeTimer.Reset(max(time.Until(at), 0))
 }
 
 // writeStalled runs when a write outlives its timeout. Closing the
