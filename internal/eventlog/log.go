@@ -206,3 +206,7 @@ func (l *Log) waitFollowers(d time.Duration) {
 		l.log.Warn("closing with followers still stopping")
 	}
 }
+
+// Connected reports whether the NATS connection is up right now. Writers check it first, so that
+// while NATS is unreachable a command is refused at once instead of waiting out its deadline.
+func (l *Log) Connected() bool { return l.nc.IsConnected() }

@@ -26,7 +26,9 @@ type Options struct {
 	RingSize      int           // events kept per workshop for resumes (default 4096)
 	SnapshotEvery int           // records between snapshots (default 500)
 	AppendTimeout time.Duration // bound on one append (default 5 s)
-	PresenceEvery time.Duration // how often facilitators get who is online (default 1 s)
+	// CommandTimeout bounds a command from submission to answer, queueing included (default 10 s).
+	CommandTimeout time.Duration
+	PresenceEvery  time.Duration // how often facilitators get who is online (default 1 s)
 	// WallQueueBytes bounds the send queue of projectors and consoles, which are sent the whole
 	// workshop when they connect (default 64 MiB; phones keep the transport's bound).
 	WallQueueBytes int
@@ -66,6 +68,9 @@ func New(elog *eventlog.Log, opts Options) *Hub {
 	}
 	if opts.AppendTimeout <= 0 {
 		opts.AppendTimeout = 5 * time.Second
+	}
+	if opts.CommandTimeout <= 0 {
+		opts.CommandTimeout = 2 * opts.AppendTimeout
 	}
 	if opts.PresenceEvery <= 0 {
 		opts.PresenceEvery = time.Second

@@ -15,6 +15,10 @@ import (
 // version it had then, without doing anything: that is what makes retries safe. ErrUnavailable
 // means nothing is known to be stored; the caller may retry with the same id.
 func (w *Workshop) Submit(ctx context.Context, cmdID string, decide func(*workshop.State) ([]workshop.Body, error)) (uint64, error) {
+	// A command that waited too long in the queue is refused unstarted: its sender has likely
+	// given up and will retry, and a backlog must not keep the loop busy for minutes.
+	ctx, cancel := context.WithTimeout(ctx, w.hub.opts.CommandTimeout)
+	defer cancel()
 	req := &request{ctx: ctx, cmd: cmdID, decide: decide, reply: make(chan result, 1)}
 	select {
 	case w.reqs <- req:
@@ -52,6 +56,10 @@ func (w *Workshop) handle(req *request) {
 		}
 		if err := req.ctx.Err(); err != nil {
 			reply(0, fmt.Errorf("%w: %w", ErrUnavailable, err))
+			return
+		}
+		if !w.hub.elog.Connected() {
+			reply(0, fmt.Errorf("%w: not connected to NATS", ErrUnavailable))
 			return
 		}
 		bodies, err := req.decide(w.state)
