@@ -100,21 +100,15 @@ func decideNoteDelete(s *State, a Actor, c Command, _ int64) ([]Body, error) {
 }
 
 func decideNoteHide(s *State, _ Actor, c Command, _ int64) ([]Body, error) {
-	var args noteRef
-	if err := decodeArgs(c.Data, &args); err != nil {
-		return nil, err
-	}
-	n, ok := s.Notes[args.Note]
-	if !ok {
-		return nil, errorf(CodeNotFound, "no such note")
-	}
-	if n.Hidden {
-		return nil, nil
-	}
-	return []Body{NoteHidden{Note: n.ID}}, nil
+	return decideNoteVisibility(s, c, true)
 }
 
 func decideNoteRestore(s *State, _ Actor, c Command, _ int64) ([]Body, error) {
+	return decideNoteVisibility(s, c, false)
+}
+
+// decideNoteVisibility hides or restores a note; asking for what already is changes nothing.
+func decideNoteVisibility(s *State, c Command, hide bool) ([]Body, error) {
 	var args noteRef
 	if err := decodeArgs(c.Data, &args); err != nil {
 		return nil, err
@@ -123,10 +117,14 @@ func decideNoteRestore(s *State, _ Actor, c Command, _ int64) ([]Body, error) {
 	if !ok {
 		return nil, errorf(CodeNotFound, "no such note")
 	}
-	if !n.Hidden {
+	switch {
+	case n.Hidden == hide:
 		return nil, nil
+	case hide:
+		return []Body{NoteHidden{Note: n.ID}}, nil
+	default:
+		return []Body{NoteRestored{Note: n.ID}}, nil
 	}
-	return []Body{NoteRestored{Note: n.ID}}, nil
 }
 
 func decideVoteToggle(s *State, a Actor, c Command, _ int64) ([]Body, error) {
