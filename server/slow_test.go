@@ -15,12 +15,14 @@ import (
 	"github.com/google/uuid"
 )
 
-// A projector that stops reading must not hold anyone else up; it is cut off when its queue is
-// full, and everyone else gets every note.
+// A phone that stops reading must not hold anyone else up; it is cut off when its queue is full,
+// and everyone else gets every note. (Projectors have a far larger bound, since their snapshot is
+// the whole workshop; a stalled one is dropped by the write timeout instead.)
 func TestStalledClientDoesNotSlowOthers(t *testing.T) {
 	s := startServer(t, "--data", t.TempDir(), "--queue-bytes", "65536", "--participant-rate", "1000")
 	c := newCafé(t, s)
 	ada := joinCafé(t, s, c, "Ada", c.tables[0])
+	bob := joinCafé(t, s, c, "Bob", c.tables[0])
 
 	ctx := context.Background()
 	// A tiny receive buffer stands in for a phone that stopped reading: the kernel would otherwise
@@ -36,7 +38,8 @@ func TestStalledClientDoesNotSlowOthers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stalled.CloseNow()
-	stalled.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"t":"hello","proto":1,"workshop":%q,"token":%q}`, c.Workshop.ID, c.BoardKey)))
+	stalled.SetReadLimit(64 << 20)
+	stalled.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"t":"hello","proto":1,"workshop":%q,"token":%q}`, c.Workshop.ID, bob.token)))
 	// …and never reads again, until the end.
 
 	board := dial(t, s, c.Workshop.ID, c.BoardKey, 0)
@@ -61,7 +64,7 @@ func TestStalledClientDoesNotSlowOthers(t *testing.T) {
 	board.waitFor("last note on the live board", isEvent("note.posted", noteText(last)))
 	t.Logf("%d notes to a live board in %v beside a stalled one", notes, time.Since(start))
 
-	// The stalled projector was cut off as too slow (it may first read what was buffered).
+	// The stalled phone was cut off as too slow (it may first read what was buffered).
 	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	for {

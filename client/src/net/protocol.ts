@@ -1,0 +1,176 @@
+// The Nappe wire protocol, version 1, as the browser speaks it.
+// The contract is internal/protocol/PROTOCOL.md; the golden frames in
+// internal/protocol/testdata/golden/ are checked against this file by golden.test.ts.
+
+export const PROTOCOL_VERSION = 1;
+
+export const PALETTE = ['yellow', 'orange', 'red', 'pink', 'purple', 'blue', 'teal', 'green'] as const;
+export type Colour = (typeof PALETTE)[number];
+
+export const LIMITS = {
+  title: 200,
+  subtitle: 300,
+  venue: 300,
+  name: 80,
+  organisation: 120,
+  email: 254,
+  tableName: 120,
+  question: 500,
+  note: 500,
+} as const;
+
+export type Role = 'facilitator' | 'board' | 'participant';
+export type Language = 'fr' | 'en';
+
+export interface Workshop {
+  id: string;
+  title: string;
+  subtitle: string;
+  date: string;
+  venue: string;
+  language: string;
+  code: string;
+  allowAnonymous: boolean;
+  createdAt?: number;
+}
+
+export interface Table {
+  id: string;
+  number: number;
+  name: string;
+  question: string;
+  colour: Colour;
+  capacity: number;
+  /** Only in JoinInfo: how many people sit there. */
+  count?: number;
+}
+
+export interface Participant {
+  id: string;
+  name: string;
+  organisation: string;
+  /** Only in the facilitator's view. */
+  email?: string;
+  table: string | null;
+  joinedAt: number;
+}
+
+export interface Note {
+  id: string;
+  table: string;
+  author: string | null;
+  authorName: string | null;
+  text: string;
+  colour: Colour;
+  round: number;
+  createdAt: number;
+  editedAt: number | null;
+  /** Only in the facilitator's view (other views never receive hidden notes). */
+  hidden?: boolean;
+  voters: string[];
+}
+
+export interface You {
+  participant: string;
+  table: string | null;
+  mine: string[];
+}
+
+export interface Snapshot {
+  workshop: Workshop;
+  tables: Table[];
+  participants: Participant[];
+  notes: Note[];
+  you?: You;
+}
+
+// ---- Events (server → client, inside "ev") ----
+
+export interface EventDataMap {
+  'workshop.created': { workshop: Workshop };
+  'workshop.edited': { workshop: Workshop };
+  'table.added': { table: Table };
+  'table.edited': { table: Table };
+  'table.removed': { table: string };
+  'participant.joined': { participant: Participant };
+  'participant.edited': { participant: Participant };
+  'participant.moved': { participant: string; table: string | null; from: string | null };
+  'participant.removed': { participant: string };
+  'note.posted': { note: Note };
+  'note.edited': { note: string; text: string; colour: Colour; editedAt: number };
+  'note.deleted': { note: string };
+  'note.hidden': { note: string };
+  'note.restored': { note: Note };
+  'vote.toggled': { note: string; participant: string; on: boolean };
+}
+export type EventType = keyof EventDataMap;
+export type WorkshopEvent = {
+  [K in EventType]: { t: 'ev'; v: number; at: number; type: K; data: EventDataMap[K] };
+}[EventType];
+
+// ---- Commands (client → server, inside "cmd") ----
+
+export interface CommandDataMap {
+  'workshop.edit': Partial<Pick<Workshop, 'title' | 'subtitle' | 'date' | 'venue' | 'language' | 'allowAnonymous'>>;
+  'table.add': { id: string; name: string; question: string; colour: Colour; capacity: number; number?: number };
+  'table.edit': { table: string } & Partial<Pick<Table, 'number' | 'name' | 'question' | 'colour' | 'capacity'>>;
+  'table.remove': { table: string };
+  'participant.edit': { participant: string; name?: string; organisation?: string; email?: string };
+  'participant.move': { participant: string; table: string | null };
+  'participant.remove': { participant: string };
+  'note.post': { note: string; table?: string; text: string; colour: Colour; anonymous: boolean };
+  'note.edit': { note: string; text?: string; colour?: Colour };
+  'note.delete': { note: string };
+  'note.hide': { note: string };
+  'note.restore': { note: string };
+  'vote.toggle': { note: string };
+}
+export type CommandType = keyof CommandDataMap;
+export type Command = { [K in CommandType]: { type: K; data: CommandDataMap[K] } }[CommandType];
+
+export type ErrorCode =
+  | 'bad_frame'
+  | 'unknown_type'
+  | 'binary_frame'
+  | 'invalid_utf8'
+  | 'frame_too_large'
+  | 'not_authenticated'
+  | 'unauthorized'
+  | 'proto_version'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid'
+  | 'too_long'
+  | 'not_empty'
+  | 'duplicate'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+// ---- Messages ----
+
+export type ServerMessage =
+  | { t: 'welcome'; proto: number; role: Role; participant: string | null; serverTime: number }
+  | { t: 'snapshot'; v: number; state: Snapshot }
+  | WorkshopEvent
+  | { t: 'synced'; v: number }
+  | { t: 'ack'; id: string; v: number }
+  | { t: 'error'; id?: string; code: string; message: string; retryAfterMs?: number }
+  | { t: 'pong'; n: number; serverTime: number }
+  | { t: 'bye'; reason: string }
+  /** Facilitators only: the participants connected now (the whole list each time). Not in PROTOCOL.md yet. */
+  | { t: 'presence'; online: string[] };
+
+export type ClientMessage =
+  | { t: 'hello'; proto: number; workshop: string; token: string; since?: number }
+  | ({ t: 'cmd'; id: string } & Command)
+  | { t: 'ping'; n: number };
+
+/** Close codes of §2 "Goodbye". */
+export const CLOSE = {
+  goingAway: 1001,
+  protocolVersion: 4000,
+  badToken: 4001,
+  removed: 4003,
+  tooSlow: 4008,
+} as const;

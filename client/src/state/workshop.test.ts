@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import type { EventDataMap, EventType, Role, Snapshot, WorkshopEvent } from '../net/protocol';
+import { ADA, BOB, CLEO, T1, T2, note, person, snapshot, table, workshop } from '../testing/fakes';
+import { applyEvent, applySnapshot, emptyModel, setIdentity, toSnapshot, type WorkshopModel } from './workshop';
+
+function model(role: Role, s: Snapshot = snapshot(), v = 10): WorkshopModel {
+  const m = emptyModel();
+  setIdentity(m, role, role === 'participant' ? ADA : null);
+  applySnapshot(m, v, s);
+  return m;
+}
+
+let nextV = 100;
+function ev<K extends EventType>(type: K, data: EventDataMap[K], v = ++nextV): WorkshopEvent {
+  return { t: 'ev', v, at: 1_700_000_002_000, type, data } as WorkshopEvent;
+}
+
+const participantSnapshot = (): Snapshot =>
+  snapshot({ you: { participant: ADA, table: T1, mine: ['n1'] } });
+
+describe('snapshot', () => {
+  it('replaces the whole state and sets the version', () => {
+    const m = model('board');
+    m.notes.extra = note('extra', T2, null);
+    applySnapshot(m, 42, snapshot({ notes: [] }));
+    expect(m.v).toBe(42);
+    expect(Object.keys(m.notes)).toEqual([]);
+    expect(m.tables.map((t) => t.number)).toEqual([1, 2]);
+  });
+
+  it('takes the participant, its table and its notes from `you`', () => {
+    const m = model('participant', participantSnapshot());
+    expect(m.me).toBe(ADA);
+    expect(m.myTable).toBe(T1);
+    expect(m.mine).toEqual(['n1']);
+  });
+
+  it('sorts tables by number', () => {
+    const m = model('board', snapshot({ tables: [table(T2, 2), table(T1, 1)] }));
+    expect(m.tables.map((t) => t.id)).toEqual([T1, T2]);
+  });
+});
+
+describe('versions', () => {
+  it('ignores an event whose v is not above the last applied', () => {
+    const m = model('board', snapshot(), 10);
+    expect(applyEvent(m, ev('note.deleted', { note: 'n1' }, 10))).toBe(false);
+    expect(applyEvent(m, ev('note.deleted', { note: 'n1' }, 9))).toBe(false);
+    expect(m.notes.n1).toBeDefined();
+    expect(applyEvent(m, ev('note.deleted', { note: 'n1' }, 11))).toBe(true);
+    expect(m.notes.n1).toBeUndefined();
+    expect(m.v).toBe(11);
+  });
+
+  it('applies a duplicate event once', () => {
+    const m = model('board', snapshot({ notes: [] }), 10);
+    const e = ev('note.posted', { note: note('n2', T1, BOB) }, 11);
+    applyEvent(m, e);
+    applyEvent(m, e);
+    expect(Object.keys(m.notes)).toEqual(['n2']);
+  });
+});
+
+describe('events, for every role', () => {
+  it('workshop.created and workshop.edited replace the workshop', () => {
+    const m = emptyModel();
+    setIdentity(m, 'board', null);
+    applyEvent(m, ev('workshop.created', { workshop: workshop({ title: 'A' }) }));
+    expect(m.workshop?.title).toBe('A');
+    applyEvent(m, ev('workshop.edited', { workshop: workshop({ title: 'B', allowAnonymous: false }) }));
+    expect(m.workshop?.title).toBe('B');
+    expect(m.workshop?.allowAnonymous).toBe(false);
+  });
+
+  it('table.added, table.edited, table.removed', () => {
+    const m = model('facilitator');
+    applyEvent(m, ev('table.added', { table: table('t3', 0, { name: 'Zéro' }) }));
+    expect(m.tables.map((t) => t.id)).toEqual(['t3', T1, T2]);
+    applyEvent(m, ev('table.edited', { table: table('t3', 3, { name: 'Trois' }) }));
+    expect(m.tables.map((t) => t.id)).toEqual([T1, T2, 't3']);
+    expect(m.tables[2].name).toBe('Trois');
+    applyEvent(m, ev('table.removed', { table: 't3' }));
+    expect(m.tables.map((t) => t.id)).toEqual([T1, T2]);
+  });
+
+  it('participant.joined and participant.edited (facilitator keeps e-mail)', () => {
+    const m = model('facilitator');
+    applyEvent(m, ev('participant.joined', { participant: person(CLEO, 'Cléo', null, { email: 'c@example.org' }) }));
+    expect(m.participants[CLEO].email).toBe('c@example.org');
+    applyEvent(m, ev('participant.edited', { participant: person(CLEO, 'Cléo B.', null, { email: 'c@example.org' }) }));
+    expect(m.participants[CLEO].name).toBe('Cléo B.');
+  });
+
+  it('participant.moved and participant.removed on the board', () => {
+    const m = model('board');
+    applyEvent(m, ev('participant.moved', { participant: BOB, table: T2, from: T1 }));
+    expect(m.participants[BOB].table).toBe(T2);
+    applyEvent(m, ev('participant.removed', { participant: BOB }));
+    expect(m.participants[BOB]).toBeUndefined();
+    expect(m.removed).toBe(false);
+  });
+
+  it('note.posted, note.edited, note.deleted', () => {
+    const m = model('board');
+    applyEvent(m, ev('note.posted', { note: note('n2', T2, null, { text: 'Mettre en réseau' }) }));
+    expect(m.notes.n2.text).toBe('Mettre en réseau');
+    applyEvent(m, ev('note.edited', { note: 'n2', text: 'Décloisonner', colour: 'green', editedAt: 5 }));
+    expect(m.notes.n2).toMatchObject({ text: 'Décloisonner', colour: 'green', editedAt: 5 });
+    applyEvent(m, ev('note.deleted', { note: 'n2' }));
+    expect(m.notes.n2).toBeUndefined();
+  });
+
+  it('vote.toggled adds and removes a voter once', () => {
+    const m = model('board');
+    applyEvent(m, ev('vote.toggled', { note: 'n1', participant: BOB, on: true }));
+    applyEvent(m, ev('vote.toggled', { note: 'n1', participant: BOB, on: true }));
+    expect(m.notes.n1.voters).toEqual([BOB]);
+    applyEvent(m, ev('vote.toggled', { note: 'n1', participant: BOB, on: false }));
+    expect(m.notes.n1.voters).toEqual([]);
+  });
+});
+
+describe('hidden notes', () => {
+  it('the facilitator keeps a hidden note, marked hidden, and gets it back restored', () => {
+    const m = model('facilitator');
+    applyEvent(m, ev('note.hidden', { note: 'n1' }));
+    expect(m.notes.n1.hidden).toBe(true);
+    applyEvent(m, ev('note.restored', { note: note('n1', T1, ADA) }));
+    expect(m.notes.n1.hidden).toBe(false);
+  });
+
+  it('the board and participants drop a hidden note and add it back when restored', () => {
+    for (const role of ['board', 'participant'] as const) {
+      const m = model(role, role === 'participant' ? participantSnapshot() : snapshot());
+      applyEvent(m, ev('note.hidden', { note: 'n1' }));
+      expect(m.notes.n1, role).toBeUndefined();
+      applyEvent(m, ev('note.restored', { note: note('n1', T1, ADA, { text: 'back' }) }));
+      expect(m.notes.n1.text, role).toBe('back');
+      expect(m.notes.n1.hidden, role).toBeUndefined();
+    }
+  });
+
+  it('a hidden note is never shown to a participant restored on another table', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, ev('note.restored', { note: note('n9', T2, BOB) }));
+    expect(m.notes.n9).toBeUndefined();
+  });
+});
+
+describe('a participant', () => {
+  it('sees only its own table’s notes and people', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, ev('note.posted', { note: note('other', T2, BOB) }));
+    expect(m.notes.other).toBeUndefined();
+    applyEvent(m, ev('participant.joined', { participant: person(CLEO, 'Cléo', T2) }));
+    expect(m.participants[CLEO]).toBeUndefined();
+    applyEvent(m, ev('participant.joined', { participant: person('p4', 'Dan', T1) }));
+    expect(m.participants.p4).toBeDefined();
+  });
+
+  it('counts its own notes as mine, anonymous ones through `you.mine`', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, ev('note.posted', { note: note('n2', T1, ADA) }));
+    expect(m.mine).toEqual(['n1', 'n2']);
+    applyEvent(m, ev('note.posted', { note: note('n3', T1, BOB) }));
+    expect(m.mine).toEqual(['n1', 'n2']);
+  });
+
+  it('a tablemate who moves away leaves the view', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, ev('participant.moved', { participant: BOB, table: T2, from: T1 }));
+    expect(m.participants[BOB]).toBeUndefined();
+  });
+
+  it('moving to another table: the old table goes at once, the snapshot brings the new one', () => {
+    const m = model('participant', participantSnapshot(), 10);
+    applyEvent(m, ev('participant.moved', { participant: ADA, table: T2, from: T1 }, 11));
+    expect(m.myTable).toBe(T2);
+    expect(m.notes).toEqual({});
+    expect(m.participants[BOB]).toBeUndefined();
+    expect(m.participants[ADA].table).toBe(T2);
+    applySnapshot(
+      m,
+      12,
+      snapshot({
+        participants: [person(ADA, 'Ada', T2), person(CLEO, 'Cléo', T2)],
+        notes: [note('t2note', T2, CLEO)],
+        you: { participant: ADA, table: T2, mine: ['n1'] },
+      }),
+    );
+    expect(Object.keys(m.notes)).toEqual(['t2note']);
+    expect(Object.keys(m.participants).sort()).toEqual([ADA, CLEO].sort());
+    expect(m.v).toBe(12);
+  });
+
+  it('learns it was removed', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, ev('participant.removed', { participant: ADA }));
+    expect(m.removed).toBe(true);
+  });
+});
+
+describe('toSnapshot', () => {
+  it('gives back what a snapshot put in', () => {
+    const s = participantSnapshot();
+    const m = model('participant', s);
+    expect(toSnapshot(m)).toEqual(s);
+  });
+});
