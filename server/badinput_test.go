@@ -141,6 +141,15 @@ func TestHTTPProblems(t *testing.T) {
 			t.Errorf("%s %s: %d %v, want %d %s", tc.method, tc.path, st, out, tc.status, tc.code)
 		}
 	}
+	// A facilitator gets the links back (the projector's key is derived from theirs); nobody else.
+	var got map[string]any
+	if st := call(t, "GET", s.url+"/api/workshops/"+c.Workshop.ID+"/links", c.FacilitatorKey, nil, &got); st != 200 ||
+		got["board"] != "/board/"+c.Workshop.ID+"#k="+c.BoardKey || got["join"] != "/j/"+c.Workshop.Code {
+		t.Errorf("links: %d %v", st, got)
+	}
+	if st := call(t, "GET", s.url+"/api/workshops/"+c.Workshop.ID+"/links", c.BoardKey, nil, &got); st != 403 {
+		t.Errorf("links for the board key: %d", st)
+	}
 	// The QR code is an SVG of the join link.
 	res, err := http.Get(s.url + "/api/workshops/" + c.Workshop.ID + "/qr.svg")
 	if err != nil || res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/svg+xml" {

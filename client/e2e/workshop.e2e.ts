@@ -190,6 +190,14 @@ describe('a workshop, live', () => {
     await shot(facilitator, 'console-desktop', true);
   });
 
+  it('the console on another device gets the projector link back from the server', async () => {
+    const ctx = await desktopContext(browser, server.url);
+    contexts.push(ctx);
+    const other = await ctx.newPage(); // a fresh context: nothing remembered in localStorage
+    await other.goto(consoleURL);
+    await expect.poll(() => other.locator('#c-board').inputValue(), { timeout: 20_000 }).toBe(boardLink);
+  });
+
   it('the board reads well at 3840×2160 too', async () => {
     const ctx = await desktopContext(browser, server.url, 3840, 2160);
     contexts.push(ctx);

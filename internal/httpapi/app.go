@@ -98,6 +98,7 @@ func New(cfg Config) (*Server, error) {
 	app.Post("/api/join/:code", perIP(cfg.JoinPerMinute), a.join)
 	app.Get("/api/workshops/:id/qr.svg", a.qr)
 	app.Get("/api/workshops/:id/state", a.state)
+	app.Get("/api/workshops/:id/links", a.workshopLinks)
 	app.Post("/api/workshops/:id/commands", a.command)
 	app.All("/api/*", func(c *fiber.Ctx) error { return problem(fiber.StatusNotFound, "not_found", "no such API route") })
 

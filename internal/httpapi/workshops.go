@@ -65,15 +65,39 @@ func (a *api) createWorkshop(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	id := created.Workshop.ID
 	return c.Status(http.StatusCreated).JSON(fiber.Map{
 		"workshop": created.Workshop, "facilitatorKey": created.FacilitatorKey, "boardKey": created.BoardKey,
-		"links": fiber.Map{
-			"console": "/console/" + id + "#k=" + created.FacilitatorKey,
-			"board":   "/board/" + id + "#k=" + created.BoardKey,
-			"join":    "/j/" + created.Workshop.Code,
-		},
+		"links": links(created.Workshop, created.FacilitatorKey),
 	})
+}
+
+// links are the three addresses a facilitator hands out. Secrets go in the fragment, which
+// browsers never send to a server.
+func links(w workshop.Workshop, facilitatorKey string) fiber.Map {
+	return fiber.Map{
+		"console": "/console/" + w.ID + "#k=" + facilitatorKey,
+		"board":   "/board/" + w.ID + "#k=" + workshop.DeriveBoardKey(facilitatorKey),
+		"join":    "/j/" + w.Code,
+	}
+}
+
+// workshopLinks gives a facilitator the links again, on whatever device they now use.
+func (a *api) workshopLinks(c *fiber.Ctx) error {
+	ctx, cancel := a.ctx(c)
+	defer cancel()
+	w, actor, err := a.bearer(c, ctx)
+	if err != nil {
+		return err
+	}
+	if actor.Role != workshop.RoleFacilitator {
+		return problem(http.StatusForbidden, "forbidden", "only a facilitator may see the links")
+	}
+	info, err := w.JoinInfo(ctx)
+	if err != nil {
+		return err
+	}
+	key, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	return c.JSON(links(info.Workshop, strings.TrimSpace(key)))
 }
 
 // normaliseCode forgives what people do when typing a code read off a wall: lower case, spaces,

@@ -56,7 +56,8 @@ func (h *Hub) Create(ctx context.Context, r CreateRequest) (Created, error) {
 			args.Tables = append(args.Tables, tb)
 		}
 	}
-	fk, bk := newSecret(), newSecret()
+	fk := newSecret()
+	bk := workshop.DeriveBoardKey(fk)
 	args.FacilitatorKeyHash, args.BoardKeyHash = workshop.HashToken(fk), workshop.HashToken(bk)
 	now := h.now().UnixMilli()
 	// Check the request before claiming a code, so a refused request leaves nothing behind.

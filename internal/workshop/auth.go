@@ -1,8 +1,10 @@
 package workshop
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 )
 
@@ -47,4 +49,13 @@ func (s *State) Authenticate(token string) (Actor, bool) {
 		return Actor{Role: RoleParticipant, Participant: id}, true
 	}
 	return Actor{}, false
+}
+
+// DeriveBoardKey makes the projector's key from the facilitator's. A facilitator can then get the
+// projector link back on any device (the server recomputes it from the key they present) while
+// nothing more is stored, and the projector's key reveals nothing of the facilitator's.
+func DeriveBoardKey(facilitatorKey string) string {
+	mac := hmac.New(sha256.New, []byte(facilitatorKey))
+	mac.Write([]byte("nappe board key v1"))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }

@@ -52,7 +52,17 @@ func Deliver(s *State, e Event) Delivery {
 		d.Public = map[string]any{"participant": ViewParticipant(&p, false)}
 		d.Tables = []string{p.Table}
 	case ParticipantMoved:
-		both(map[string]any{"participant": b.Participant, "table": nullable(b.Table), "from": nullable(b.From)})
+		// The person comes along: the people at the new table have never seen them.
+		moved := func(fac bool) map[string]any {
+			m := map[string]any{"participant": b.Participant, "table": nullable(b.Table), "from": nullable(b.From)}
+			if p, ok := s.Participants[b.Participant]; ok {
+				q := *p
+				q.Table = b.Table
+				m["person"] = ViewParticipant(&q, fac)
+			}
+			return m
+		}
+		d.Fac, d.Public = moved(true), moved(false)
 		d.Tables = []string{b.From, b.Table}
 		d.Reseat = []string{b.Participant}
 	case ParticipantRemoved:

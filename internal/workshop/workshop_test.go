@@ -379,6 +379,10 @@ func TestDeliveryRouting(t *testing.T) {
 	check("note edit", NoteEdited{Note: id(500), Text: "y"}, true, []string{id(10)})
 	check("join", ParticipantJoined{Participant: Participant{ID: id(150), Email: "p@x.org", Table: id(11)}}, true, []string{id(11)})
 	check("move", ParticipantMoved{Participant: a.Participant, Table: id(11), From: id(10)}, true, []string{id(10), id(11)})
+	mv := Deliver(w.s, Event{Body: ParticipantMoved{Participant: a.Participant, Table: id(11), From: id(10)}})
+	if person := mv.Public.(map[string]any)["person"].(ParticipantView); person.Name != "P0" || *person.Table != id(11) || person.Email != nil {
+		t.Errorf("moved person, public form: %+v", person)
+	}
 	w.must(w.fac, "note.hide", map[string]any{"note": id(500)})
 	check("edit of hidden note", NoteEdited{Note: id(500), Text: "y"}, false, nil)
 	check("vote on hidden note", VoteToggled{Note: id(500), Participant: a.Participant, On: true}, false, nil)
@@ -386,5 +390,13 @@ func TestDeliveryRouting(t *testing.T) {
 	d := Deliver(w.s, Event{Body: NoteRestored{Note: id(500)}})
 	if nv := d.Public.(map[string]any)["note"].(NoteView); nv.Hidden != nil || nv.Text != "x" {
 		t.Errorf("restored public note: %+v", nv)
+	}
+}
+
+func TestDerivedBoardKey(t *testing.T) {
+	fk := token(0)
+	bk := DeriveBoardKey(fk)
+	if !ValidToken(bk) || bk == fk || DeriveBoardKey(fk) != bk || DeriveBoardKey(token(1)) == bk {
+		t.Fatalf("derived board key %q", bk)
 	}
 }

@@ -53,14 +53,13 @@ export interface Joined {
   participant: Participant;
 }
 
-async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+async function call(method: string, path: string, body?: unknown, bearer?: string): Promise<unknown> {
   let res: Response;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
   try {
-    res = await fetch(path, {
-      method,
-      headers: body === undefined ? { Accept: 'application/json' } : { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
     throw new ApiError('network', 0, 'Network error', String(err));
   }
@@ -109,6 +108,12 @@ export async function getJoinInfo(code: string): Promise<JoinInfo> {
 export async function join(code: string, req: JoinRequest): Promise<Joined> {
   const o = record(await call('POST', `/api/join/${encodeURIComponent(code)}`, req));
   return { workshop: String(o.workshop), participant: decodeParticipant(o.participant) };
+}
+
+/** The facilitator's links again (on a device that did not create the workshop). */
+export async function workshopLinks(workshopId: string, facilitatorKey: string): Promise<Created['links']> {
+  const o = record(await call('GET', `/api/workshops/${encodeURIComponent(workshopId)}/links`, undefined, facilitatorKey));
+  return { console: String(o.console), board: String(o.board), join: String(o.join) };
 }
 
 export function qrURL(workshopId: string): string {

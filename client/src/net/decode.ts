@@ -166,6 +166,7 @@ const eventData: Record<EventType, DataDecoder> = {
     participant: str(d, 'participant', p),
     table: strOrNull(d, 'table', p),
     from: strOrNull(d, 'from', p),
+    person: d.person === undefined ? undefined : decodeParticipant(d.person, `${p}.person`),
   }),
   'participant.removed': (d, p) => ({ participant: str(d, 'participant', p) }),
   'note.posted': (d, p) => ({ note: decodeNote(d.note, `${p}.note`) }),

@@ -94,7 +94,8 @@ export interface EventDataMap {
   'table.removed': { table: string };
   'participant.joined': { participant: Participant };
   'participant.edited': { participant: Participant };
-  'participant.moved': { participant: string; table: string | null; from: string | null };
+  // person: the participant after the move, so that a table can show who arrived.
+  'participant.moved': { participant: string; table: string | null; from: string | null; person?: Participant };
   'participant.removed': { participant: string };
   'note.posted': { note: Note };
   'note.edited': { note: string; text: string; colour: Colour; editedAt: number };

@@ -172,6 +172,13 @@ describe('a participant', () => {
     expect(m.participants[BOB]).toBeUndefined();
   });
 
+  it('a newcomer to my table arrives with their name', () => {
+    const m = model('participant', participantSnapshot());
+    const carol = { id: 'carol', name: 'Carol', organisation: 'Mairie', table: T1, joinedAt: 5 };
+    applyEvent(m, ev('participant.moved', { participant: 'carol', table: T1, from: T2, person: carol }));
+    expect(m.participants['carol']).toEqual(carol);
+  });
+
   it('moving to another table: the old table goes at once, the snapshot brings the new one', () => {
     const m = model('participant', participantSnapshot(), 10);
     applyEvent(m, ev('participant.moved', { participant: ADA, table: T2, from: T1 }, 11));

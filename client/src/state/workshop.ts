@@ -137,12 +137,10 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
           if (p.id !== m.me && p.table !== table) delete m.participants[p.id];
         }
       }
-      const p = m.participants[id];
-      if (p) {
-        const moved = { ...p, table };
-        if (seesPerson(m, moved)) m.participants[id] = moved;
-        else delete m.participants[id];
-      }
+      const known = m.participants[id];
+      const moved = ev.data.person ?? (known && { ...known, table });
+      if (moved && seesPerson(m, moved)) m.participants[id] = moved;
+      else delete m.participants[id];
       break;
     }
     case 'participant.removed':
