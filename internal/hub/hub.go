@@ -29,6 +29,9 @@ type Options struct {
 	// CommandTimeout bounds a command from submission to answer, queueing included (default 10 s).
 	CommandTimeout time.Duration
 	PresenceEvery  time.Duration // how often facilitators get who is online (default 1 s)
+	// IdleUnload is how long a workshop with no connection and no command stays in memory
+	// (default 10 min); it is loaded again, from its snapshot, on next use.
+	IdleUnload time.Duration
 	// WallQueueBytes bounds the send queue of projectors and consoles, which are sent the whole
 	// workshop when they connect (default 64 MiB; phones keep the transport's bound).
 	WallQueueBytes int
@@ -74,6 +77,9 @@ func New(elog *eventlog.Log, opts Options) *Hub {
 	}
 	if opts.PresenceEvery <= 0 {
 		opts.PresenceEvery = time.Second
+	}
+	if opts.IdleUnload <= 0 {
+		opts.IdleUnload = 10 * time.Minute
 	}
 	if opts.WallQueueBytes <= 0 {
 		opts.WallQueueBytes = 64 << 20
@@ -127,7 +133,30 @@ func (h *Hub) Get(ctx context.Context, id string) (*Workshop, error) {
 		}
 		return nil, l.err
 	}
+	select {
+	case <-l.w.done: // unloaded while we looked it up: load it again
+		return h.Get(ctx, id)
+	default:
+	}
 	return l.w, nil
+}
+
+// retire forgets a workshop that is unloading itself, unless it was already replaced.
+func (h *Hub) retire(w *Workshop) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if l, ok := h.running[w.id]; ok && l.w == w && !h.closed {
+		delete(h.running, w.id)
+		return true
+	}
+	return false
+}
+
+// Running reports how many workshops this process holds in memory.
+func (h *Hub) Running() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.running)
 }
 
 // Lookup finds a workshop by its join code.

@@ -45,6 +45,7 @@ type Workshop struct {
 	remote                      map[string]remotePresence
 	lastOnline                  []string
 	stopPresence                func()
+	idleSince                   time.Time
 }
 
 type request struct {
@@ -122,6 +123,11 @@ func (w *Workshop) loop() {
 			f()
 		case <-tick.C:
 			w.flushPresence()
+			if w.idleLongEnough() && w.hub.retire(w) {
+				w.log.Debug("unloading idle workshop")
+				w.shutdown()
+				return
+			}
 		case <-w.quit:
 			w.shutdown()
 			return
@@ -191,6 +197,20 @@ func (w *Workshop) saveSnapshot() {
 			w.log.Warn("save snapshot", "seq", seq, "err", err)
 		}
 	}()
+}
+
+// idleLongEnough tells whether nobody has used the workshop for IdleUnload: no connection, no
+// command waiting.
+func (w *Workshop) idleLongEnough() bool {
+	if len(w.rooms.clients) > 0 || len(w.reqs) > 0 {
+		w.idleSince = time.Time{}
+		return false
+	}
+	now := w.hub.now()
+	if w.idleSince.IsZero() {
+		w.idleSince = now
+	}
+	return now.Sub(w.idleSince) >= w.hub.opts.IdleUnload
 }
 
 func (w *Workshop) shutdown() {
