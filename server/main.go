@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"nappe/internal/rotation"
 )
 
 func main() {
@@ -23,6 +25,10 @@ func main() {
 
 // run is the whole program, with its outside world passed in so tests can run it in-process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "rotation-report" {
+		// Compares the seating planner with random seating and the hand method (README).
+		return rotation.Report(stdout, rotation.DefaultCases())
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
