@@ -2,6 +2,7 @@
 // landing page, two phones join and write, the projector shows it live; a phone goes offline
 // and its note arrives exactly once; the server is killed and restarted and everything is
 // still there, with the phones back by themselves. Each view also passes axe-core.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS } from './browser';
@@ -236,6 +237,20 @@ describe('a workshop, live', () => {
     await phoneA.locator('article.note', { hasText: 'Après le redémarrage' }).waitFor({ timeout: 10_000 });
     await shot(phoneA, 'phone-360-table2');
     await shot(board, 'board-1920x1080-end');
+  });
+
+  it('the facilitator downloads the report and the notes', async () => {
+    await facilitator.goto(consoleURL);
+    await waitOnline(facilitator);
+    const report = facilitator.locator('#harvest button').first();
+    const [md] = await Promise.all([facilitator.waitForEvent('download'), report.click()]);
+    expect(md.suggestedFilename()).toBe(`nappe-${code}.md`);
+    const text = await readFile((await md.path())!, 'utf8');
+    expect(text).toContain('# Café e2e');
+    expect(text).toContain('Après le redémarrage');
+    const [csv] = await Promise.all([facilitator.waitForEvent('download'), facilitator.locator('#harvest button').nth(2).click()]);
+    expect(csv.suggestedFilename()).toBe(`nappe-${code}.csv`);
+    expect(await readFile((await csv.path())!, 'utf8')).toMatch(/^\uFEFF/);
   });
 
   it('no serious or critical accessibility violation in any view', () => {

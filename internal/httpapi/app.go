@@ -99,6 +99,8 @@ func New(cfg Config) (*Server, error) {
 	app.Get("/api/workshops/:id/qr.svg", a.qr)
 	app.Get("/api/workshops/:id/state", a.state)
 	app.Get("/api/workshops/:id/links", a.workshopLinks)
+	app.Get("/api/workshops/:id/report.md", a.exportReport)
+	app.Get("/api/workshops/:id/notes.csv", a.exportNotes)
 	app.Post("/api/workshops/:id/commands", a.command)
 	app.All("/api/*", func(c *fiber.Ctx) error { return problem(fiber.StatusNotFound, "not_found", "no such API route") })
 

@@ -204,3 +204,9 @@ func (w *Workshop) Allow(a workshop.Actor) (ok bool, retry time.Duration) {
 	}
 	return true, 0
 }
+
+// Read runs fn on the state inside the workshop's loop, for readers that need the whole state
+// (exports). fn must not keep the state or anything in it after it returns.
+func (w *Workshop) Read(ctx context.Context, fn func(*workshop.State)) error {
+	return w.do(ctx, func() { fn(w.state) })
+}

@@ -116,6 +116,19 @@ export async function workshopLinks(workshopId: string, facilitatorKey: string):
   return { console: String(o.console), board: String(o.board), join: String(o.join) };
 }
 
+/** A facilitator's export (report.md or notes.csv) as a file to save: the key travels in a header. */
+export async function downloadExport(workshopId: string, facilitatorKey: string, path: string): Promise<{ blob: Blob; filename: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/${path}`, { headers: { Authorization: `Bearer ${facilitatorKey}` } });
+  } catch (err) {
+    throw new ApiError('network', 0, 'Network error', String(err));
+  }
+  if (!res.ok) throw new ApiError('invalid', res.status, res.statusText, await res.text());
+  const filename = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? path;
+  return { blob: await res.blob(), filename };
+}
+
 export function qrURL(workshopId: string): string {
   return `/api/workshops/${encodeURIComponent(workshopId)}/qr.svg`;
 }
