@@ -43,13 +43,9 @@ func (w *Workshop) Command(ctx context.Context, actor workshop.Actor, c workshop
 	})
 }
 
-// maxConflicts bounds how often one command is retried when other processes keep winning the
-// compare-and-set; each retry first catches up, so this only trips under pathological contention.
-const maxConflicts = 8
-
 func (w *Workshop) handle(req *request) {
 	reply := func(v uint64, err error) { req.reply <- result{v, err} }
-	for attempt := 0; ; attempt++ {
+	for {
 		if v, ok := w.state.Commands[req.cmd]; ok {
 			reply(v, nil)
 			return
@@ -92,9 +88,11 @@ func (w *Workshop) handle(req *request) {
 			}
 			reply(events[len(events)-1].V, nil)
 			return
-		case errors.Is(err, eventlog.ErrConflict) && attempt < maxConflicts:
-			// Another process appended first: read what it wrote, then decide again (the command
-			// may even be among what it wrote, if this was a retry that reached both).
+		case errors.Is(err, eventlog.ErrConflict):
+			// Another process appended first: take in what it wrote, then decide again (the
+			// command may even be among it, if this was a retry that reached both). Conflicts are
+			// retried until the command's deadline: under contention each round lets one writer
+			// through, so every writer gets its turn.
 			if err := w.catchUp(req.ctx); err != nil {
 				reply(0, fmt.Errorf("%w: %w", ErrUnavailable, err))
 				return
@@ -108,7 +106,46 @@ func (w *Workshop) handle(req *request) {
 	}
 }
 
+// followWait is how long a conflicting writer waits for the follower to bring the record that beat
+// it before reading the log itself.
+const followWait = time.Second
+
+// catchUp applies what other processes appended. The follower is already streaming it, so the
+// loop takes it from there (no new consumer, which would cost milliseconds while the other writer
+// moves on again); reading the log is the fallback.
 func (w *Workshop) catchUp(ctx context.Context) error {
+	start := w.lastSeq
+	timeout := time.NewTimer(followWait)
+	defer timeout.Stop()
+	for w.lastSeq == start {
+		select {
+		case r := <-w.recs:
+			if r.Seq > w.lastSeq {
+				if err := w.applyRecord(r); err != nil {
+					return err
+				}
+			}
+		case <-timeout.C:
+			return w.readLog(ctx)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for { // take whatever else has already arrived
+		select {
+		case r := <-w.recs:
+			if r.Seq > w.lastSeq {
+				if err := w.applyRecord(r); err != nil {
+					return err
+				}
+			}
+		default:
+			return nil
+		}
+	}
+}
+
+func (w *Workshop) readLog(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, w.hub.opts.AppendTimeout)
 	defer cancel()
 	_, err := w.hub.elog.Read(ctx, w.id, w.lastSeq, func(r eventlog.Record) error {
