@@ -21,14 +21,12 @@ func TestBadFramesGetTypedErrorsAndChangeNothing(t *testing.T) {
 	c := newCafé(t, s)
 	ada := joinCafé(t, s, c, "Ada", c.tables[0])
 	bob := joinCafé(t, s, c, "Bob", c.tables[0])
-	pb := dial(t, s, c.Workshop.ID, bob.token, 0)
-	pb.waitFor("synced", is("synced"))
+	pb := online(t, s, c.Workshop.ID, bob.token)
 	bobNote := uuid.NewString()
 	pb.waitFor("ack", answer(pb.cmd("note.post", map[string]any{"note": bobNote, "text": "de Bob"})))
 	before := string(mustJSON(state(t, s, c)))
 
-	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
-	pa.waitFor("synced", is("synced"))
+	pa := online(t, s, c.Workshop.ID, ada.token)
 	frames := []struct {
 		typ  websocket.MessageType
 		raw  string
@@ -173,10 +171,8 @@ func TestFloodIsThrottledPerParticipant(t *testing.T) {
 	c := newCafé(t, s)
 	flood := joinCafé(t, s, c, "Flood", c.tables[0])
 	calm := joinCafé(t, s, c, "Calm", c.tables[0])
-	pf := dial(t, s, c.Workshop.ID, flood.token, 0)
-	pf.waitFor("synced", is("synced"))
-	pc := dial(t, s, c.Workshop.ID, calm.token, 0)
-	pc.waitFor("synced", is("synced"))
+	pf := online(t, s, c.Workshop.ID, flood.token)
+	pc := online(t, s, c.Workshop.ID, calm.token)
 	ids := make([]string, 120)
 	for i := range ids {
 		ids[i] = pf.cmd("vote.toggle", map[string]any{"note": uuid.NewString()})

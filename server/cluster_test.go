@@ -21,14 +21,10 @@ func TestTwoProcessesShareOneNATS(t *testing.T) {
 	ada := joinCafé(t, a, c, "Ada", c.tables[0])
 	bob := joinCafé(t, b, c, "Bob", c.tables[0]) // joins through B with the code
 
-	boardA := dial(t, a, c.Workshop.ID, c.BoardKey, 0)
-	boardA.waitFor("synced", is("synced"))
-	boardB := dial(t, b, c.Workshop.ID, c.BoardKey, 0)
-	boardB.waitFor("synced", is("synced"))
-	pa := dial(t, a, c.Workshop.ID, ada.token, 0)
-	pa.waitFor("synced", is("synced"))
-	pb := dial(t, b, c.Workshop.ID, bob.token, 0)
-	pb.waitFor("synced", is("synced"))
+	boardA := online(t, a, c.Workshop.ID, c.BoardKey)
+	boardB := online(t, b, c.Workshop.ID, c.BoardKey)
+	pa := online(t, a, c.Workshop.ID, ada.token)
+	pb := online(t, b, c.Workshop.ID, bob.token)
 
 	// A facilitator on B sees Ada, connected to A, as online.
 	facB := dial(t, b, c.Workshop.ID, c.FacilitatorKey, 0)

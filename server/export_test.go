@@ -27,8 +27,7 @@ func TestExportsAreForFacilitators(t *testing.T) {
 	s := startServer(t, "--data", t.TempDir())
 	c := newCafé(t, s)
 	ada := joinCafé(t, s, c, "Ada", c.tables[0])
-	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
-	pa.waitFor("synced", is("synced"))
+	pa := online(t, s, c.Workshop.ID, ada.token)
 	pa.waitFor("ack", answer(pa.cmd("note.post", map[string]any{"note": uuid.NewString(), "text": "=1+1 un processus incrémental"})))
 
 	base := s.url + "/api/workshops/" + c.Workshop.ID

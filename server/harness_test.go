@@ -194,6 +194,14 @@ func dial(t *testing.T, s *testServer, workshopID, token string, since uint64) *
 	return c
 }
 
+// online connects and waits until the client is caught up, as a phone does before it is usable.
+func online(t *testing.T, s *testServer, workshopID, token string) *wsClient {
+	t.Helper()
+	c := dial(t, s, workshopID, token, 0)
+	c.waitFor("synced", is("synced"))
+	return c
+}
+
 func (c *wsClient) readLoop() {
 	defer close(c.msgs)
 	for {

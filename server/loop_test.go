@@ -15,20 +15,16 @@ func TestNoteReachesTableAndBoard(t *testing.T) {
 	bob := joinCafé(t, s, c, "Bob", c.tables[1])
 	cy := joinCafé(t, s, c, "Cy", c.tables[0])
 
-	board := dial(t, s, c.Workshop.ID, c.BoardKey, 0)
-	board.waitFor("board synced", is("synced"))
-	fac := dial(t, s, c.Workshop.ID, c.FacilitatorKey, 0)
-	fac.waitFor("facilitator synced", is("synced"))
+	board := online(t, s, c.Workshop.ID, c.BoardKey)
+	fac := online(t, s, c.Workshop.ID, c.FacilitatorKey)
 	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
 	w := pa.waitFor("welcome", is("welcome"))
 	if w["role"] != "participant" || w["participant"] != ada.id {
 		t.Fatalf("welcome: %v", w)
 	}
 	pa.waitFor("ada synced", is("synced"))
-	pb := dial(t, s, c.Workshop.ID, bob.token, 0)
-	pb.waitFor("bob synced", is("synced"))
-	pc := dial(t, s, c.Workshop.ID, cy.token, 0)
-	pc.waitFor("cy synced", is("synced"))
+	pb := online(t, s, c.Workshop.ID, bob.token)
+	pc := online(t, s, c.Workshop.ID, cy.token)
 
 	id := pa.cmd("note.post", map[string]any{"note": uuid.NewString(), "text": "Un processus incrémental"})
 	ev := pa.waitFor("own note event", isEvent("note.posted", noteText("Un processus incrémental")))
@@ -72,10 +68,8 @@ func TestResumeGetsExactlyWhatWasMissed(t *testing.T) {
 	ada := joinCafé(t, s, c, "Ada", c.tables[0])
 	bob := joinCafé(t, s, c, "Bob", c.tables[0])
 
-	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
-	pa.waitFor("synced", is("synced"))
-	pb := dial(t, s, c.Workshop.ID, bob.token, 0)
-	pb.waitFor("synced", is("synced"))
+	pa := online(t, s, c.Workshop.ID, ada.token)
+	pb := online(t, s, c.Workshop.ID, bob.token)
 	first := pa.cmd("note.post", map[string]any{"note": uuid.NewString(), "text": "avant"})
 	pa.waitFor("ack", answer(first))
 	pb.waitFor("bob sees it", isEvent("note.posted", noteText("avant")))
@@ -112,15 +106,13 @@ func TestDuplicateCommandCountsOnce(t *testing.T) {
 	s := startServer(t, "--data", t.TempDir())
 	c := newCafé(t, s)
 	ada := joinCafé(t, s, c, "Ada", c.tables[0])
-	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
-	pa.waitFor("synced", is("synced"))
+	pa := online(t, s, c.Workshop.ID, ada.token)
 	cmd := map[string]any{"t": "cmd", "id": uuid.NewString(), "type": "note.post", "data": map[string]any{"note": uuid.NewString(), "text": "une seule fois"}}
 	pa.send(cmd)
 	pa.send(cmd)
 	a1 := pa.waitFor("first ack", answer(cmd["id"].(string)))
 	a2 := pa.waitFor("second ack", answer(cmd["id"].(string)))
-	again := dial(t, s, c.Workshop.ID, ada.token, 0)
-	again.waitFor("synced", is("synced"))
+	again := online(t, s, c.Workshop.ID, ada.token)
 	again.send(cmd)
 	a3 := again.waitFor("third ack", answer(cmd["id"].(string)))
 	var out map[string]any
@@ -143,8 +135,7 @@ func TestDuplicateCommandCountsOnce(t *testing.T) {
 func TestWorkshopIDSurvivesLaterRequests(t *testing.T) {
 	s := startServer(t, "--data", t.TempDir())
 	c := newCafé(t, s) // loads the workshop through /api/workshops/:id/commands
-	fac := dial(t, s, c.Workshop.ID, c.FacilitatorKey, 0)
-	fac.waitFor("synced", is("synced"))
+	fac := online(t, s, c.Workshop.ID, c.FacilitatorKey)
 	// Later requests on the same keep-alive connection overwrite that request's buffer.
 	for i := range 5 {
 		joinCafé(t, s, c, fmt.Sprint("P", i), c.tables[0])

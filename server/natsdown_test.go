@@ -17,8 +17,7 @@ func TestNATSOutageRefusesThenRecovers(t *testing.T) {
 	b := startServer(t, "--nats-url", natsAddr, "--replicas", "1")
 	c := newCafé(t, b)
 	ada := joinCafé(t, b, c, "Ada", c.tables[0])
-	pa := dial(t, b, c.Workshop.ID, ada.token, 0)
-	pa.waitFor("synced", is("synced"))
+	pa := online(t, b, c.Workshop.ID, ada.token)
 
 	a.stop(t) // B's NATS is gone
 	post := map[string]any{"t": "cmd", "id": uuid.NewString(), "type": "note.post", "data": map[string]any{"note": uuid.NewString(), "text": "pendant la panne"}}

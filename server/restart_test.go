@@ -12,8 +12,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	s := startServer(t, "--data", data)
 	c := newCafé(t, s)
 	ada := joinCafé(t, s, c, "Ada", c.tables[0])
-	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
-	pa.waitFor("synced", is("synced"))
+	pa := online(t, s, c.Workshop.ID, ada.token)
 	for _, text := range []string{"un", "deux", "trois"} {
 		id := pa.cmd("note.post", map[string]any{"note": uuid.NewString(), "text": text})
 		pa.waitFor("ack", answer(id))

@@ -42,10 +42,8 @@ func TestStalledClientDoesNotSlowOthers(t *testing.T) {
 	stalled.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"t":"hello","proto":1,"workshop":%q,"token":%q}`, c.Workshop.ID, bob.token)))
 	// …and never reads again, until the end.
 
-	board := dial(t, s, c.Workshop.ID, c.BoardKey, 0)
-	board.waitFor("synced", is("synced"))
-	pa := dial(t, s, c.Workshop.ID, ada.token, 0)
-	pa.waitFor("synced", is("synced"))
+	board := online(t, s, c.Workshop.ID, c.BoardKey)
+	pa := online(t, s, c.Workshop.ID, ada.token)
 
 	const notes = 600
 	long := strings.Repeat("🙂", 490) // ~2 kB each: well past the stalled queue and its socket buffers
