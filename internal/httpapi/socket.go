@@ -14,15 +14,6 @@ import (
 	"nappe/internal/workshop"
 )
 
-// Close codes from PROTOCOL.md §2.
-const (
-	closeProtoVersion = 4000
-	closeUnauthorized = 4001
-	closeNoWorkshop   = 4004
-)
-
-var byeShutdown = protocol.Encode(protocol.Bye{T: "bye", Reason: "shutdown"})
-
 // helloTimeout is how long a new connection may stay silent before saying who it is.
 const helloTimeout = 15 * time.Second
 
@@ -34,7 +25,7 @@ func (a *api) serveSocket(shutdown context.Context, ws *websocket.Conn, _ *http.
 	// When the server shuts down, say goodbye properly: a read whose context is cancelled drops
 	// the connection without a close frame, so reads and commands use a context that is not.
 	stop := context.AfterFunc(shutdown, func() {
-		conn.Send(byeShutdown)
+		conn.Send(protocol.ByeShutdown)
 		conn.CloseAsync(websocket.StatusGoingAway, "server shutting down")
 	})
 	defer stop()
@@ -116,7 +107,7 @@ func (s *session) hello(ctx context.Context) bool {
 		}
 		if msg.Proto != protocol.Version {
 			s.fail("", protocol.CodeProtoVersion, "this server speaks protocol version 1")
-			s.conn.Close(closeProtoVersion, "protocol version")
+			s.conn.Close(protocol.CloseProtoVersion, "protocol version")
 			return false
 		}
 		w, err := s.api.hub.Get(ctx, msg.Workshop)
@@ -129,10 +120,10 @@ func (s *session) hello(ctx context.Context) bool {
 			return true
 		case errors.Is(err, hub.ErrNoWorkshop):
 			s.fail("", protocol.CodeNotFound, "no such workshop")
-			s.conn.Close(closeNoWorkshop, "no such workshop")
+			s.conn.Close(protocol.CloseNoWorkshop, "no such workshop")
 		case errors.Is(err, hub.ErrUnauthorized):
 			s.fail("", protocol.CodeUnauthorized, "this link or token is not valid for this workshop")
-			s.conn.Close(closeUnauthorized, "unauthorized")
+			s.conn.Close(protocol.CloseUnauthorized, "unauthorized")
 		default:
 			_, code, message := s.api.classify(err)
 			s.fail("", code, message)

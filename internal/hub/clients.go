@@ -8,12 +8,6 @@ import (
 	"nappe/internal/workshop"
 )
 
-// Close codes from PROTOCOL.md §2.
-const (
-	closeUnauthorized = 4001
-	closeRemoved      = 4003
-)
-
 // Attach authenticates a connection and starts its stream: welcome, then what it missed since
 // version since (or a snapshot), then synced, then live events. All of it happens in the loop, so
 // no event can slip between the catch-up and the live stream.
@@ -172,8 +166,8 @@ func (w *Workshop) reseat(participant string) {
 func (w *Workshop) removeParticipant(participant string) {
 	for _, c := range w.rooms.of(participant) {
 		w.rooms.remove(c.conn)
-		c.conn.Send(byeRemoved)
-		go c.conn.Close(closeRemoved, "removed from the workshop")
+		c.conn.Send(protocol.ByeRemoved)
+		go c.conn.Close(protocol.CloseRemoved, "removed from the workshop")
 	}
 	w.presenceDirty, w.localChanged = true, true
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/coder/websocket"
 
 	"nappe/internal/live"
-	"nappe/internal/protocol"
 	"nappe/internal/workshop"
 )
 
@@ -110,6 +109,3 @@ func (r *rooms) closeAll(code websocket.StatusCode, reason string) {
 	wg.Wait()
 	*r = newRooms()
 }
-
-var byeShutdown = protocol.Encode(protocol.Bye{T: "bye", Reason: "shutdown"})
-var byeRemoved = protocol.Encode(protocol.Bye{T: "bye", Reason: "removed"})

@@ -12,6 +12,7 @@ import (
 
 	"nappe/internal/eventlog"
 	"nappe/internal/live"
+	"nappe/internal/protocol"
 	"nappe/internal/workshop"
 )
 
@@ -223,6 +224,6 @@ func (w *Workshop) shutdown() {
 	if w.sinceSnapshot > 0 {
 		w.saveSnapshot()
 	}
-	w.rooms.sendAll(byeShutdown)
+	w.rooms.sendAll(protocol.ByeShutdown)
 	w.rooms.closeAll(1001, "server shutting down")
 }
