@@ -29,6 +29,11 @@ const consumerInactive = time.Minute
 //
 // It streams through an ordered consumer (server-side filtering, batched
 // delivery, flow control): one round trip per batch, not per record.
+//
+// On a replicated stream the consumer may sit on a replica that has not yet
+// applied the newest acknowledged record ("as it is when Read starts" is
+// that replica's view). Nothing is lost by this: an Append based on a stale
+// read fails with ErrConflict, and the writer reads again.
 func (l *Log) Read(ctx context.Context, workshop string, after uint64, fn func(Record) error) (uint64, error) {
 	subj, err := subject(workshop)
 	if err != nil {

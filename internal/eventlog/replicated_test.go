@@ -89,7 +89,18 @@ func TestReplicatedCluster(t *testing.T) {
 		}
 	}
 	t.Logf("conflicts by API error code: %v", conflicts)
-	stored := readAll(t, b, ws, 0)
+	// A read may be served by a replica that has not applied the latest
+	// acknowledged record yet (acknowledged means stored on a quorum, not on
+	// every node): wait for this reader to converge rather than read once.
+	var stored []Record
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		stored = readAll(t, b, ws, 0)
+		if len(stored) >= 2*perWriter || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond) // polling a condition, not synchronisation
+	}
 	if len(stored) != 2*perWriter {
 		t.Fatalf("%d records, want %d", len(stored), 2*perWriter)
 	}
