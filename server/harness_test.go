@@ -143,14 +143,20 @@ func newCafé(t testing.TB, s *testServer) café {
 	}
 	for i := 1; i <= 2; i++ {
 		id := uuid.NewString()
-		var out map[string]any
-		if st := call(t, "POST", s.url+"/api/workshops/"+c.Workshop.ID+"/commands", c.FacilitatorKey,
-			map[string]any{"id": uuid.NewString(), "type": "table.add", "data": map[string]any{"id": id, "name": fmt.Sprint("Table ", i), "question": "?"}}, &out); st != 200 {
-			t.Fatalf("table.add: %d %v", st, out)
-		}
+		facCommand(t, s, c, "table.add", map[string]any{"id": id, "name": fmt.Sprint("Table ", i), "question": "?"})
 		c.tables = append(c.tables, id)
 	}
 	return c
+}
+
+// facCommand sends a facilitator command through the REST API and fails the test if refused.
+func facCommand(t testing.TB, s *testServer, c café, typ string, data map[string]any) {
+	t.Helper()
+	var out map[string]any
+	if st := call(t, "POST", s.url+"/api/workshops/"+c.Workshop.ID+"/commands", c.FacilitatorKey,
+		map[string]any{"id": uuid.NewString(), "type": typ, "data": data}, &out); st != 200 {
+		t.Fatalf("%s: %d %v", typ, st, out)
+	}
 }
 
 type phone struct {

@@ -100,6 +100,9 @@ func pick(e *delivered, c *client) []byte {
 	case workshop.RoleFacilitator:
 		return e.fac
 	case workshop.RoleBoard:
+		if e.board != nil {
+			return e.board
+		}
 		return e.pub
 	}
 	if e.forTable(c.table) {
@@ -121,12 +124,19 @@ func (w *Workshop) publish(e workshop.Event, d workshop.Delivery) {
 	if d.Public != nil {
 		entry.pub = protocol.Encode(protocol.NewEvent(e.V, e.At, d.Type, d.Public))
 	}
+	if d.Board != nil {
+		entry.board = protocol.Encode(protocol.NewEvent(e.V, e.At, d.Type, d.Board))
+	}
 	w.ring.push(entry)
 	if entry.fac != nil {
 		w.rooms.fac.Broadcast(entry.fac)
 	}
-	if entry.pub != nil {
+	if entry.board != nil {
+		w.rooms.board.Broadcast(entry.board)
+	} else if entry.pub != nil {
 		w.rooms.board.Broadcast(entry.pub)
+	}
+	if entry.pub != nil {
 		if entry.all {
 			for _, room := range w.rooms.tables {
 				room.Broadcast(entry.pub)

@@ -5,7 +5,8 @@ package hub
 type delivered struct {
 	v      uint64
 	fac    []byte // nil: not for facilitators
-	pub    []byte // nil: only for facilitators
+	pub    []byte // nil: only for facilitators (and projectors, when board is set)
+	board  []byte // nil: projectors get pub
 	tables []string
 	all    bool
 	reseat []string

@@ -62,7 +62,9 @@ func (sc *scenario) apply(cmd string, bodies []workshop.Body, err error) {
 		if err := sc.s.Apply(e); err != nil {
 			sc.t.Fatal(err)
 		}
-		if d.Public != nil {
+		if board := d.Board; board != nil {
+			sc.events = append(sc.events, protocol.Encode(protocol.NewEvent(e.V, e.At, d.Type, board)))
+		} else if d.Public != nil {
 			sc.events = append(sc.events, protocol.Encode(protocol.NewEvent(e.V, e.At, d.Type, d.Public)))
 		}
 	}
@@ -110,6 +112,17 @@ func TestGoldenServerMessages(t *testing.T) {
 	sc.do(ada, "rename", "participant.edit", `{"participant":"`+fixedID("Ada")+`","name":"Ada L."}`)
 	sc.do(fac, "del1", "note.delete", `{"note":"`+fixedID("note1")+`"}`)
 	sc.do(fac, "remove-bob", "participant.remove", `{"participant":"`+fixedID("Bob")+`"}`)
+	// Rounds: a host, a schedule, a plan, a round with its clock, a note written for someone.
+	join("Cleo", "")
+	sc.do(fac, "host1", "host.set", `{"table":"`+fixedID("table1")+`","participant":"`+fixedID("Ada")+`"}`)
+	sc.do(fac, "rounds", "rounds.set", `{"rounds":[{"minutes":20,"question":"Qu'avez-vous appris ?"},{"minutes":15,"question":""}]}`)
+	sc.do(fac, "plan", "plan.make", `{}`)
+	sc.do(fac, "start1", "round.start", `{}`)
+	sc.do(ada, "for-dan", "note.post", `{"note":"`+fixedID("note3")+`","text":"Écrit pour Dan","for":"Dan"}`)
+	sc.do(fac, "pause1", "round.pause", `{}`)
+	sc.do(fac, "resume1", "round.resume", `{}`)
+	sc.do(fac, "extend1", "round.extend", `{"minutes":5}`)
+	sc.do(fac, "end1", "round.end", `{}`)
 	end := protocol.Encode(protocol.SnapshotMsg{T: "snapshot", V: sc.s.Version, State: sc.s.Snapshot(board)})
 
 	golden(t, "scenario/start.json", start)

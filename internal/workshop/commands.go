@@ -62,6 +62,8 @@ type (
 		Text      string `json:"text"`
 		Colour    string `json:"colour"`
 		Anonymous bool   `json:"anonymous"`
+		// For is the name of someone without a phone, for whom a host writes.
+		For string `json:"for"`
 	}
 	noteEditArgs struct {
 		Note   string  `json:"note"`

@@ -123,7 +123,13 @@ func DecideJoin(s *State, a JoinArgs, now int64) ([]Body, error) {
 	if !validEmail(p.Email) {
 		return nil, errorf(CodeInvalid, "email is not an e-mail address")
 	}
-	if p.Table != "" {
+	if s.Seating == SeatingPlanned && (s.Clock.Status == ClockRunning || s.Clock.Status == ClockPaused) {
+		// A latecomer during a planned round: seated at once where there is most room, not at
+		// whatever table they picked.
+		if t, err := seatOne(s.rotationTables(), s.occupancy(), nil); err == nil {
+			p.Table = t
+		}
+	} else if p.Table != "" {
 		t, ok := s.Tables[p.Table]
 		if !ok {
 			return nil, errorf(CodeNotFound, "no such table")

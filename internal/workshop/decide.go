@@ -50,9 +50,18 @@ var deciders = map[string]decider{
 	"note.post":          {anyone, decideNotePost},
 	"note.edit":          {anyone, decideNoteEdit},
 	"note.delete":        {anyone, decideNoteDelete},
-	"note.hide":          {facilitatorOnly, decideNoteHide},
-	"note.restore":       {facilitatorOnly, decideNoteRestore},
+	"note.hide":          {anyone, decideNoteHide},
+	"note.restore":       {anyone, decideNoteRestore},
 	"vote.toggle":        {participantOnly, decideVoteToggle},
+	"rounds.set":         {facilitatorOnly, decideRoundsSet},
+	"round.start":        {facilitatorOnly, decideRoundStart},
+	"round.pause":        {facilitatorOnly, decideRoundPause},
+	"round.resume":       {facilitatorOnly, decideRoundResume},
+	"round.extend":       {facilitatorOnly, decideRoundExtend},
+	"round.end":          {facilitatorOnly, decideRoundEnd},
+	"plan.make":          {facilitatorOnly, decidePlanMake},
+	"seating.set":        {facilitatorOnly, decideSeatingSet},
+	"host.set":           {facilitatorOnly, decideHostSet},
 }
 
 // KnownCommand reports whether t names a command, so the transport can tell an unknown type from

@@ -11,7 +11,17 @@ func decideNotePost(s *State, a Actor, c Command, now int64) ([]Body, error) {
 	if _, ok := s.Notes[args.Note]; ok {
 		return nil, errorf(CodeDuplicate, "a note with this id exists")
 	}
-	n := Note{ID: args.Note, Table: args.Table, Colour: args.Colour, Anonymous: args.Anonymous, CreatedAt: now, Voters: []string{}}
+	n := Note{ID: args.Note, Table: args.Table, Colour: args.Colour, Anonymous: args.Anonymous, CreatedAt: now,
+		Round: s.Clock.Round, Voters: []string{}}
+	if args.For != "" {
+		// Someone without a phone speaks; the host (or a facilitator) writes it down for them.
+		if a.Role == RoleParticipant && s.HostOf(a.Participant) == "" {
+			return nil, errorf(CodeForbidden, "only a table host may write for someone else")
+		}
+		if n.Anonymous {
+			return nil, errorf(CodeInvalid, "a note written for someone is not anonymous")
+		}
+	}
 	if a.Role == RoleParticipant {
 		p := s.Participants[a.Participant]
 		if p.Table == "" {
@@ -24,6 +34,15 @@ func decideNotePost(s *State, a Actor, c Command, now int64) ([]Body, error) {
 			return nil, errorf(CodeForbidden, "you may only post at your own table")
 		}
 		n.Author, n.AuthorName = p.ID, p.Name
+		if args.For != "" {
+			n.Via = p.Name
+		}
+	}
+	if args.For != "" {
+		var err *Error
+		if n.AuthorName, err = cleanText("for", args.For, MaxName, true, false); err != nil {
+			return nil, err
+		}
 	}
 	if _, ok := s.Tables[n.Table]; !ok {
 		return nil, errorf(CodeNotFound, "no such table")
@@ -99,21 +118,31 @@ func decideNoteDelete(s *State, a Actor, c Command, _ int64) ([]Body, error) {
 	return []Body{NoteDeleted{Note: args.Note}}, nil
 }
 
-func decideNoteHide(s *State, _ Actor, c Command, _ int64) ([]Body, error) {
-	return decideNoteVisibility(s, c, true)
+func decideNoteHide(s *State, a Actor, c Command, _ int64) ([]Body, error) {
+	return decideNoteVisibility(s, a, c, true)
 }
 
-func decideNoteRestore(s *State, _ Actor, c Command, _ int64) ([]Body, error) {
-	return decideNoteVisibility(s, c, false)
+func decideNoteRestore(s *State, a Actor, c Command, _ int64) ([]Body, error) {
+	return decideNoteVisibility(s, a, c, false)
 }
 
 // decideNoteVisibility hides or restores a note; asking for what already is changes nothing.
-func decideNoteVisibility(s *State, c Command, hide bool) ([]Body, error) {
+// Facilitators moderate every table, a table host only their own.
+func decideNoteVisibility(s *State, a Actor, c Command, hide bool) ([]Body, error) {
 	var args noteRef
 	if err := decodeArgs(c.Data, &args); err != nil {
 		return nil, err
 	}
 	n, ok := s.Notes[args.Note]
+	if a.Role == RoleParticipant {
+		hosts := s.HostOf(a.Participant)
+		if hosts == "" {
+			return nil, errorf(CodeForbidden, "only a facilitator or the table host may moderate notes")
+		}
+		if !ok || n.Table != hosts {
+			return nil, errorf(CodeForbidden, "a table host moderates only their own table")
+		}
+	}
 	if !ok {
 		return nil, errorf(CodeNotFound, "no such note")
 	}

@@ -49,6 +49,9 @@ func decideParticipantMove(s *State, a Actor, c Command, _ int64) ([]Body, error
 	if a.Role == RoleParticipant && args.Participant != a.Participant {
 		return nil, errorf(CodeForbidden, "you may only move yourself")
 	}
+	if a.Role == RoleParticipant && s.HostOf(a.Participant) != "" {
+		return nil, errorf(CodeForbidden, "you host table %d: a host stays at their table", s.Tables[s.HostOf(a.Participant)].Number)
+	}
 	p, ok := s.Participants[args.Participant]
 	if !ok {
 		return nil, errorf(CodeNotFound, "no such participant")

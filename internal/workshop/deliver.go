@@ -1,12 +1,15 @@
 package workshop
 
-// Delivery says who receives an event and in which form. There are only two forms, one for
-// facilitators and one for everyone else, so that fan-out encodes each event at most twice however
-// many people are in the room.
+// Delivery says who receives an event and in which form. There are at most three forms, for
+// facilitators, projectors and participants, so that fan-out encodes each event at most three
+// times however many people are in the room.
 type Delivery struct {
 	Type   string
 	Fac    any // facilitators' data; nil: facilitators do not get it
-	Public any // the board's and participants' data; nil: only facilitators get it
+	Public any // the board's and participants' data; nil: only facilitators (and Board) get it
+	// Board, when set, is what projectors get instead of Public: the whole room's seating, say,
+	// which every phone need not download.
+	Board any
 	// Tables lists the table rooms that get the public form ("" is the room of participants not
 	// yet seated); AllTables sends it to every table room.
 	Tables    []string
@@ -95,8 +98,68 @@ func Deliver(s *State, e Event) Delivery {
 	case VoteToggled:
 		both(map[string]any{"note": b.Note, "participant": b.Participant, "on": b.On})
 		d.routeNote(s, b.Note)
+	case RoundsSet:
+		both(map[string]any{"rounds": b.Rounds})
+		d.AllTables = true
+	case RoundStarted:
+		clock := map[string]any{"clock": s.nextClock(b)}
+		d.Public = clock
+		seated := map[string]any{"clock": clock["clock"], "seats": b.Seats}
+		d.Fac, d.Board = seated, seated
+		d.AllTables = true
+		d.Reseat = s.reseatedBy(b.Seats)
+	case RoundPaused, RoundResumed, RoundExtended, RoundEnded:
+		both(map[string]any{"clock": s.nextClock(b)})
+		d.AllTables = true
+	case PlanMade:
+		plan := map[string]any{"seating": SeatingPlanned, "from": b.From, "itineraries": s.itinerariesWith(b.Plan)}
+		d.Fac, d.Board = plan, plan
+	case SeatingChanged:
+		both(map[string]any{"seating": b.Seating})
+		d.AllTables = true
 	}
 	return d
+}
+
+// nextClock is the clock once b is applied.
+func (s *State) nextClock(b Body) Clock {
+	next := *s
+	next.Participants, next.Seatings = nil, nil // applyRound must not touch what we share
+	if started, ok := b.(RoundStarted); ok {
+		return Clock{Round: started.Round, Status: ClockRunning, StartedAt: started.StartedAt, EndsAt: started.EndsAt}
+	}
+	next.applyRound(b)
+	return next.Clock
+}
+
+// reseatedBy lists who needs a fresh view when seats are dealt: everyone who changes table, and
+// everyone at a table someone joins or leaves (their list of table mates changes).
+func (s *State) reseatedBy(seats map[string]string) []string {
+	changed := map[string]bool{}
+	for id, p := range s.Participants {
+		to, ok := seats[id]
+		if ok && to != p.Table {
+			changed[p.Table], changed[to] = true, true
+		}
+	}
+	var out []string
+	for _, p := range s.sortedParticipants() {
+		to, ok := seats[p.ID]
+		if !ok {
+			to = p.Table
+		}
+		if changed[p.Table] || changed[to] {
+			out = append(out, p.ID)
+		}
+	}
+	return out
+}
+
+// itinerariesWith is Itineraries once plan has replaced the current one.
+func (s *State) itinerariesWith(plan map[string][]string) map[string][]string {
+	next := *s
+	next.Plan = plan
+	return next.Itineraries()
 }
 
 // routeNote sends a change about a note to its table, and keeps changes to a hidden note among

@@ -73,6 +73,40 @@ type (
 		Participant string `json:"participant"`
 		On          bool   `json:"on"`
 	}
+	RoundsSet struct {
+		Rounds []Round `json:"rounds"`
+	}
+	// RoundStarted carries where everyone sits for the round: the plan's choices, hosts at their
+	// tables, latecomers seated then, so that replaying it needs no planner.
+	RoundStarted struct {
+		Round     int               `json:"round"`
+		StartedAt int64             `json:"startedAt"`
+		EndsAt    int64             `json:"endsAt"`
+		Seats     map[string]string `json:"seats"`
+	}
+	RoundPaused struct {
+		Remaining int64 `json:"remaining"`
+	}
+	RoundResumed struct {
+		EndsAt int64 `json:"endsAt"`
+	}
+	RoundExtended struct {
+		EndsAt    int64 `json:"endsAt"`
+		Remaining int64 `json:"remaining"`
+	}
+	RoundEnded struct {
+		Round int   `json:"round"`
+		At    int64 `json:"at"`
+	}
+	// PlanMade is the seating of the rounds still to come, From onwards (counting from 1): Plan
+	// maps a participant to a table id per round of the schedule, "" for rounds before From.
+	PlanMade struct {
+		From int                 `json:"from"`
+		Plan map[string][]string `json:"plan"`
+	}
+	SeatingChanged struct {
+		Seating string `json:"seating"`
+	}
 )
 
 func (WorkshopCreated) Type() string    { return "workshop.created" }
@@ -90,6 +124,14 @@ func (NoteDeleted) Type() string        { return "note.deleted" }
 func (NoteHidden) Type() string         { return "note.hidden" }
 func (NoteRestored) Type() string       { return "note.restored" }
 func (VoteToggled) Type() string        { return "vote.toggled" }
+func (RoundsSet) Type() string          { return "rounds.set" }
+func (RoundStarted) Type() string       { return "round.started" }
+func (RoundPaused) Type() string        { return "round.paused" }
+func (RoundResumed) Type() string       { return "round.resumed" }
+func (RoundExtended) Type() string      { return "round.extended" }
+func (RoundEnded) Type() string         { return "round.ended" }
+func (PlanMade) Type() string           { return "plan.made" }
+func (SeatingChanged) Type() string     { return "seating.changed" }
 
 // bodyTypes decodes a stored body by its type name.
 var bodyTypes = map[string]func([]byte) (Body, error){
@@ -108,6 +150,14 @@ var bodyTypes = map[string]func([]byte) (Body, error){
 	"note.hidden":         decodeAs[NoteHidden],
 	"note.restored":       decodeAs[NoteRestored],
 	"vote.toggled":        decodeAs[VoteToggled],
+	"rounds.set":          decodeAs[RoundsSet],
+	"round.started":       decodeAs[RoundStarted],
+	"round.paused":        decodeAs[RoundPaused],
+	"round.resumed":       decodeAs[RoundResumed],
+	"round.extended":      decodeAs[RoundExtended],
+	"round.ended":         decodeAs[RoundEnded],
+	"plan.made":           decodeAs[PlanMade],
+	"seating.changed":     decodeAs[SeatingChanged],
 }
 
 func decodeAs[T Body](data []byte) (Body, error) {

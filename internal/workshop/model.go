@@ -21,6 +21,8 @@ type Table struct {
 	Question string `json:"question"`
 	Colour   string `json:"colour"`
 	Capacity int    `json:"capacity"` // 0: no limit
+	// Host is the participant who stays at this table every round and may moderate its notes.
+	Host string `json:"host"`
 }
 
 // Participant is a person in the room. TokenHash is how their phone proves who it is; the token
@@ -38,18 +40,21 @@ type Participant struct {
 // Note is a sticky note on a table's paper cloth. Author is kept even for anonymous notes so that
 // the author can still edit or delete it; views hide it.
 type Note struct {
-	ID         string   `json:"id"`
-	Table      string   `json:"table"`
-	Author     string   `json:"author"` // "": posted by a facilitator
-	AuthorName string   `json:"authorName"`
-	Anonymous  bool     `json:"anonymous"`
-	Text       string   `json:"text"`
-	Colour     string   `json:"colour"`
-	Round      int      `json:"round"`
-	CreatedAt  int64    `json:"createdAt"`
-	EditedAt   int64    `json:"editedAt"`
-	Hidden     bool     `json:"hidden"`
-	Voters     []string `json:"voters"` // in voting order, each participant once
+	ID         string `json:"id"`
+	Table      string `json:"table"`
+	Author     string `json:"author"` // "": posted by a facilitator
+	AuthorName string `json:"authorName"`
+	// Via is the name of the table host who wrote the note for AuthorName, someone without a
+	// phone; Author is then the host, who may still edit or delete it.
+	Via       string   `json:"via,omitempty"`
+	Anonymous bool     `json:"anonymous"`
+	Text      string   `json:"text"`
+	Colour    string   `json:"colour"`
+	Round     int      `json:"round"`
+	CreatedAt int64    `json:"createdAt"`
+	EditedAt  int64    `json:"editedAt"`
+	Hidden    bool     `json:"hidden"`
+	Voters    []string `json:"voters"` // in voting order, each participant once
 }
 
 // Palette is the set of colours tables and notes may use; the client maps each name to colours

@@ -17,6 +17,14 @@ type State struct {
 	Notes              map[string]*Note        `json:"notes"`
 	// NoteOrder keeps notes in posting order, so every view lists them the same way.
 	NoteOrder []string `json:"noteOrder"`
+	// Rounds is the schedule; Clock where the room is in it.
+	Rounds []Round `json:"rounds"`
+	Clock  Clock   `json:"clock"`
+	// Seating is SeatingFree or SeatingPlanned; Plan the planned table of each participant for
+	// each round (index 0 is round 1); Seatings where everyone sat in each round started so far.
+	Seating  string              `json:"seating"`
+	Plan     map[string][]string `json:"plan"`
+	Seatings []map[string]string `json:"seatings"`
 	// Commands remembers, for every command that changed something, the version of its last
 	// event: a command seen again is answered with that version instead of being redone.
 	Commands map[string]uint64 `json:"commands"`
@@ -31,6 +39,10 @@ func New() *State {
 		Participants: map[string]*Participant{},
 		Notes:        map[string]*Note{},
 		Commands:     map[string]uint64{},
+		Rounds:       DefaultRounds(),
+		Clock:        Clock{Status: ClockWaiting},
+		Seating:      SeatingFree,
+		Plan:         map[string][]string{},
 		byToken:      map[string]string{},
 	}
 }
@@ -48,6 +60,19 @@ func DecodeState(b []byte) (*State, error) {
 		if m == nil {
 			return nil, fmt.Errorf("decode snapshot: missing maps")
 		}
+	}
+	// Snapshots written before rounds existed lack them: such a workshop has the defaults.
+	if s.Rounds == nil {
+		s.Rounds = DefaultRounds()
+	}
+	if s.Clock.Status == "" {
+		s.Clock.Status = ClockWaiting
+	}
+	if s.Seating == "" {
+		s.Seating = SeatingFree
+	}
+	if s.Plan == nil {
+		s.Plan = map[string][]string{}
 	}
 	s.byToken = make(map[string]string, len(s.Participants))
 	for id, p := range s.Participants {
@@ -99,6 +124,7 @@ func (s *State) apply(e Event) {
 		p := b.Participant
 		s.Participants[p.ID] = &p
 		s.byToken[p.TokenHash] = p.ID
+		s.noteSeat(p.ID, p.Table)
 	case ParticipantEdited:
 		if old, ok := s.Participants[b.Participant.ID]; ok {
 			p := b.Participant
@@ -108,11 +134,16 @@ func (s *State) apply(e Event) {
 	case ParticipantMoved:
 		if p, ok := s.Participants[b.Participant]; ok {
 			p.Table = b.Table
+			s.noteSeat(p.ID, b.Table)
 		}
 	case ParticipantRemoved:
 		if p, ok := s.Participants[b.Participant]; ok {
 			delete(s.byToken, p.TokenHash)
 			delete(s.Participants, b.Participant)
+			delete(s.Plan, b.Participant)
+			if t := s.HostOf(b.Participant); t != "" {
+				s.Tables[t].Host = ""
+			}
 		}
 	case NotePosted:
 		n := b.Note
@@ -136,6 +167,8 @@ func (s *State) apply(e Event) {
 		if n, ok := s.Notes[b.Note]; ok {
 			n.Hidden = false
 		}
+	case RoundsSet, RoundStarted, RoundPaused, RoundResumed, RoundExtended, RoundEnded, PlanMade, SeatingChanged:
+		s.applyRound(b)
 	case VoteToggled:
 		if n, ok := s.Notes[b.Note]; ok {
 			n.Voters = removeString(n.Voters, b.Participant)

@@ -11,6 +11,7 @@ type (
 		Table      string   `json:"table"`
 		Author     *string  `json:"author"`
 		AuthorName *string  `json:"authorName"`
+		Via        *string  `json:"via"`
 		Text       string   `json:"text"`
 		Colour     string   `json:"colour"`
 		Round      int      `json:"round"`
@@ -37,7 +38,12 @@ type (
 		Tables       []Table           `json:"tables"`
 		Participants []ParticipantView `json:"participants"`
 		Notes        []NoteView        `json:"notes"`
-		You          *YouView          `json:"you,omitempty"`
+		Rounds       []Round           `json:"rounds"`
+		Clock        Clock             `json:"clock"`
+		Seating      string            `json:"seating"`
+		// Itineraries, for facilitators and projectors: each participant's table per round.
+		Itineraries map[string][]string `json:"itineraries,omitempty"`
+		You         *YouView            `json:"you,omitempty"`
 	}
 )
 
@@ -56,7 +62,7 @@ func ViewNote(n *Note, facilitator bool) NoteView {
 		v.Voters = []string{}
 	}
 	if !n.Anonymous {
-		v.Author, v.AuthorName = nullable(n.Author), nullable(n.AuthorName)
+		v.Author, v.AuthorName, v.Via = nullable(n.Author), nullable(n.AuthorName), nullable(n.Via)
 	}
 	if n.EditedAt != 0 {
 		v.EditedAt = &n.EditedAt
@@ -91,14 +97,20 @@ func (s *State) SortedTables() []Table {
 // Snapshot is the state as one reader may see it (PROTOCOL.md §3, "Who sees what").
 func (s *State) Snapshot(a Actor) Snapshot {
 	fac := a.Role == RoleFacilitator
-	snap := Snapshot{Workshop: s.Workshop, Tables: s.SortedTables(), Participants: []ParticipantView{}, Notes: []NoteView{}}
+	snap := Snapshot{Workshop: s.Workshop, Tables: s.SortedTables(), Participants: []ParticipantView{}, Notes: []NoteView{},
+		Rounds: s.Rounds, Clock: s.Clock, Seating: s.Seating}
+	if a.Role == RoleFacilitator || a.Role == RoleBoard {
+		snap.Itineraries = s.Itineraries()
+	}
 	var me *Participant
+	hosting := "" // a table host also sees the hidden notes of their table, to restore them
 	if a.Role == RoleParticipant {
 		me = s.Participants[a.Participant]
 		if me == nil {
 			return snap
 		}
 		snap.You = &YouView{Participant: me.ID, Table: nullable(me.Table), Mine: []string{}}
+		hosting = s.HostOf(me.ID)
 	}
 	ids := make([]string, 0, len(s.Participants))
 	for id, p := range s.Participants {
@@ -120,10 +132,11 @@ func (s *State) Snapshot(a Actor) Snapshot {
 		if me != nil && n.Author == me.ID {
 			snap.You.Mine = append(snap.You.Mine, n.ID)
 		}
-		if (n.Hidden && !fac) || (me != nil && n.Table != me.Table) {
+		moderates := fac || (hosting != "" && n.Table == hosting)
+		if (n.Hidden && !moderates) || (me != nil && n.Table != me.Table) {
 			continue
 		}
-		snap.Notes = append(snap.Notes, ViewNote(n, fac))
+		snap.Notes = append(snap.Notes, ViewNote(n, moderates))
 	}
 	return snap
 }
