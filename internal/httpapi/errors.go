@@ -35,6 +35,7 @@ var domainStatus = map[string]int{
 	workshop.CodeDuplicate: http.StatusConflict,
 	workshop.CodeTableFull: http.StatusConflict,
 	workshop.CodeUnknown:   http.StatusBadRequest,
+	workshop.CodeStale:     http.StatusConflict,
 }
 
 // classify is the one place where an error becomes an answer: its status, its protocol code and

@@ -62,6 +62,7 @@ var deciders = map[string]decider{
 	"plan.make":          {facilitatorOnly, decidePlanMake},
 	"seating.set":        {facilitatorOnly, decideSeatingSet},
 	"host.set":           {facilitatorOnly, decideHostSet},
+	"synthesis.push":     {anyone, decideSynthesisPush},
 }
 
 // KnownCommand reports whether t names a command, so the transport can tell an unknown type from

@@ -117,6 +117,13 @@ func Deliver(s *State, e Event) Delivery {
 	case SeatingChanged:
 		both(map[string]any{"seating": b.Seating})
 		d.AllTables = true
+	case SynthesisChanged:
+		both(map[string]any{"doc": b.Doc, "version": b.Version, "updates": b.Updates, "by": nullable(b.By)})
+		if b.Doc == PlenaryDoc {
+			d.AllTables = true
+		} else {
+			d.Tables = []string{b.Doc}
+		}
 	}
 	return d
 }

@@ -13,6 +13,9 @@ const (
 	CodeDuplicate = "duplicate"
 	CodeTableFull = "table_full"
 	CodeUnknown   = "unknown_type"
+	// CodeStale refuses a synthesis push made for an older version: the editor receives the
+	// updates it missed, rebases its own and pushes again.
+	CodeStale = "stale"
 )
 
 // Error is a refusal of a command: it changes nothing and tells the sender why.

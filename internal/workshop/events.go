@@ -107,6 +107,14 @@ type (
 	SeatingChanged struct {
 		Seating string `json:"seating"`
 	}
+	// SynthesisChanged is a push of CodeMirror updates accepted at Version (the synthesis's
+	// version before them). By is who pushed them ("" for a facilitator), for "who is editing".
+	SynthesisChanged struct {
+		Doc     string            `json:"doc"`
+		Version int               `json:"version"`
+		Updates []SynthesisUpdate `json:"updates"`
+		By      string            `json:"by"`
+	}
 )
 
 func (WorkshopCreated) Type() string    { return "workshop.created" }
@@ -132,6 +140,7 @@ func (RoundExtended) Type() string      { return "round.extended" }
 func (RoundEnded) Type() string         { return "round.ended" }
 func (PlanMade) Type() string           { return "plan.made" }
 func (SeatingChanged) Type() string     { return "seating.changed" }
+func (SynthesisChanged) Type() string   { return "synthesis.changed" }
 
 // bodyTypes decodes a stored body by its type name.
 var bodyTypes = map[string]func([]byte) (Body, error){
@@ -158,6 +167,7 @@ var bodyTypes = map[string]func([]byte) (Body, error){
 	"round.ended":         decodeAs[RoundEnded],
 	"plan.made":           decodeAs[PlanMade],
 	"seating.changed":     decodeAs[SeatingChanged],
+	"synthesis.changed":   decodeAs[SynthesisChanged],
 }
 
 func decodeAs[T Body](data []byte) (Body, error) {

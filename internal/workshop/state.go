@@ -25,6 +25,8 @@ type State struct {
 	Seating  string              `json:"seating"`
 	Plan     map[string][]string `json:"plan"`
 	Seatings []map[string]string `json:"seatings"`
+	// Syntheses are the texts written together, by table id or PlenaryDoc.
+	Syntheses map[string]*Synthesis `json:"syntheses"`
 	// Commands remembers, for every command that changed something, the version of its last
 	// event: a command seen again is answered with that version instead of being redone.
 	Commands map[string]uint64 `json:"commands"`
@@ -43,6 +45,7 @@ func New() *State {
 		Clock:        Clock{Status: ClockWaiting},
 		Seating:      SeatingFree,
 		Plan:         map[string][]string{},
+		Syntheses:    map[string]*Synthesis{},
 		byToken:      map[string]string{},
 	}
 }
@@ -73,6 +76,9 @@ func DecodeState(b []byte) (*State, error) {
 	}
 	if s.Plan == nil {
 		s.Plan = map[string][]string{}
+	}
+	if s.Syntheses == nil {
+		s.Syntheses = map[string]*Synthesis{}
 	}
 	s.byToken = make(map[string]string, len(s.Participants))
 	for id, p := range s.Participants {
@@ -167,7 +173,12 @@ func (s *State) apply(e Event) {
 		if n, ok := s.Notes[b.Note]; ok {
 			n.Hidden = false
 		}
-	case RoundsSet, RoundStarted, RoundPaused, RoundResumed, RoundExtended, RoundEnded, PlanMade, SeatingChanged:
+	case SynthesisChanged:
+		s.applySynthesis(b, e.At)
+	case RoundEnded:
+		s.keepRoundTexts(b.Round)
+		s.applyRound(b)
+	case RoundsSet, RoundStarted, RoundPaused, RoundResumed, RoundExtended, PlanMade, SeatingChanged:
 		s.applyRound(b)
 	case VoteToggled:
 		if n, ok := s.Notes[b.Note]; ok {

@@ -41,6 +41,7 @@ type (
 		Rounds       []Round           `json:"rounds"`
 		Clock        Clock             `json:"clock"`
 		Seating      string            `json:"seating"`
+		Syntheses    []SynthesisView   `json:"syntheses"`
 		// Itineraries, for facilitators and projectors: each participant's table per round.
 		Itineraries map[string][]string `json:"itineraries,omitempty"`
 		You         *YouView            `json:"you,omitempty"`
@@ -128,6 +129,7 @@ func (s *State) Snapshot(a Actor) Snapshot {
 	for _, id := range ids {
 		snap.Participants = append(snap.Participants, ViewParticipant(s.Participants[id], fac))
 	}
+	snap.Syntheses = s.synthesisViews(me)
 	for _, n := range s.OrderedNotes() {
 		if me != nil && n.Author == me.ID {
 			snap.You.Mine = append(snap.You.Mine, n.ID)
