@@ -97,7 +97,11 @@ func newToken() string {
 func call(t testing.TB, method, url, bearer string, body, out any) int {
 	t.Helper()
 	var r io.Reader
-	if body != nil {
+	switch b := body.(type) {
+	case nil:
+	case []byte: // sent as it is: an uploaded file
+		r = bytes.NewReader(b)
+	default:
 		raw, _ := json.Marshal(body)
 		r = bytes.NewReader(raw)
 	}

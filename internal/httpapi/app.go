@@ -74,9 +74,11 @@ func New(cfg Config) (*Server, error) {
 		AppName: "nappe",
 		// Fiber's strings (route params, headers) otherwise alias fasthttp's reused buffers; the
 		// hub keeps workshop ids from params for as long as the workshop runs.
-		Immutable:             true,
-		ErrorHandler:          a.handleError,
-		BodyLimit:             64 << 10,
+		Immutable:    true,
+		ErrorHandler: a.handleError,
+		// Uploads (a participant list, a workshop export) may be large; every other route keeps
+		// to smallBody.
+		BodyLimit:             uploadLimit,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -93,15 +95,20 @@ func New(cfg Config) (*Server, error) {
 	app.Get("/healthz", a.healthz)
 	app.Get("/readyz", a.readyz)
 
-	app.Post("/api/workshops", perIP(cfg.CreatePerMinute), a.createWorkshop)
+	app.Post("/api/workshops", smallBody, perIP(cfg.CreatePerMinute), a.createWorkshop)
+	app.Post("/api/workshops/import", perIP(cfg.CreatePerMinute), a.importWorkshop)
 	app.Get("/api/join/:code", a.joinInfo)
-	app.Post("/api/join/:code", perIP(cfg.JoinPerMinute), a.join)
+	app.Post("/api/join/:code", smallBody, perIP(cfg.JoinPerMinute), a.join)
 	app.Get("/api/workshops/:id/qr.svg", a.qr)
 	app.Get("/api/workshops/:id/state", a.state)
 	app.Get("/api/workshops/:id/links", a.workshopLinks)
 	app.Get("/api/workshops/:id/report.md", a.exportReport)
 	app.Get("/api/workshops/:id/notes.csv", a.exportNotes)
-	app.Post("/api/workshops/:id/commands", a.command)
+	app.Get("/api/workshops/:id/export.json", a.exportJSON)
+	app.Post("/api/workshops/:id/roster", a.importRoster)
+	app.Get("/api/workshops/:id/personal-links", a.personalLinks)
+	app.Delete("/api/workshops/:id", smallBody, a.deleteWorkshop)
+	app.Post("/api/workshops/:id/commands", smallBody, a.command)
 	app.All("/api/*", func(c *fiber.Ctx) error { return problem(fiber.StatusNotFound, "not_found", "no such API route") })
 
 	sockets := fiberws.NewRegistry()
@@ -112,4 +119,17 @@ func New(cfg Config) (*Server, error) {
 	}
 	app.Get("/*", a.static)
 	return &Server{App: app, sockets: sockets}, nil
+}
+
+// Request body limits: uploads get uploadLimit (Fiber's global limit), everything else 64 KiB.
+const (
+	uploadLimit    = 16 << 20
+	smallBodyLimit = 64 << 10
+)
+
+func smallBody(c *fiber.Ctx) error {
+	if len(c.Body()) > smallBodyLimit {
+		return problem(fiber.StatusRequestEntityTooLarge, "too_large", "the body is over 64 KiB")
+	}
+	return c.Next()
 }

@@ -18,6 +18,8 @@ type CreateRequest struct {
 	Title, Subtitle, Date, Venue, Language string
 	AllowAnonymous                         bool
 	Template                               string
+	// Import, when set, recreates an exported workshop (with a new id, code and keys) instead.
+	Import *workshop.Export
 }
 
 // Created is a new workshop with its two secrets, which are shown once and never stored.
@@ -56,13 +58,17 @@ func (h *Hub) Create(ctx context.Context, r CreateRequest) (Created, error) {
 			args.Tables = append(args.Tables, tb)
 		}
 	}
+	if r.Import != nil {
+		args = workshop.CreateArgsFromExport(*r.Import)
+		args.ID = uuid.NewString()
+	}
 	fk := newSecret()
 	bk := workshop.DeriveBoardKey(fk)
 	args.FacilitatorKeyHash, args.BoardKeyHash = workshop.HashToken(fk), workshop.HashToken(bk)
 	now := h.now().UnixMilli()
 	// Check the request before claiming a code, so a refused request leaves nothing behind.
 	args.Code = "CHECK0"
-	if _, err := workshop.DecideCreate(workshop.New(), args, now); err != nil {
+	if _, err := create(args, r.Import, fk, now); err != nil {
 		return Created{}, err
 	}
 	code, err := h.claimCode(ctx, args.ID)
@@ -70,8 +76,9 @@ func (h *Hub) Create(ctx context.Context, r CreateRequest) (Created, error) {
 		return Created{}, err
 	}
 	args.Code = code
-	bodies, err := workshop.DecideCreate(workshop.New(), args, now)
+	bodies, err := create(args, r.Import, fk, now)
 	if err != nil {
+		_ = h.elog.DeleteWorkshop(context.WithoutCancel(ctx), args.ID, code)
 		return Created{}, err
 	}
 	events := make([]workshop.Event, len(bodies))
@@ -89,6 +96,29 @@ func (h *Hub) Create(ctx context.Context, r CreateRequest) (Created, error) {
 		return Created{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return Created{Workshop: bodies[0].(workshop.WorkshopCreated).Workshop, FacilitatorKey: fk, BoardKey: bk}, nil
+}
+
+// create returns the first events of a new workshop: created and its tables, then, for an
+// import, everything else the export holds. Imported participants get tokens derived from the
+// new facilitator key, so the facilitator can hand out personal links again.
+func create(args workshop.CreateArgs, x *workshop.Export, facilitatorKey string, now int64) ([]workshop.Body, error) {
+	bodies, err := workshop.DecideCreate(workshop.New(), args, now)
+	if err != nil || x == nil {
+		return bodies, err
+	}
+	scratch := workshop.New()
+	for i, b := range bodies {
+		if err := scratch.Apply(workshop.Event{V: uint64(i + 1), Body: b}); err != nil {
+			return nil, err
+		}
+	}
+	imported, err := workshop.DecideImport(scratch, *x, func(p string) string {
+		return workshop.HashToken(workshop.DeriveParticipantToken(facilitatorKey, p))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(bodies, imported...), nil
 }
 
 func (h *Hub) claimCode(ctx context.Context, id string) (string, error) {
@@ -209,4 +239,65 @@ func (w *Workshop) Allow(a workshop.Actor) (ok bool, retry time.Duration) {
 // (exports). fn must not keep the state or anything in it after it returns.
 func (w *Workshop) Read(ctx context.Context, fn func(*workshop.State)) error {
 	return w.do(ctx, func() { fn(w.state) })
+}
+
+// Delete deletes the workshop for a facilitator: a last event tells every process to drop it and
+// its clients, then everything stored about it is purged (events, snapshots, join code). Calling
+// it again after a failure finishes the purge.
+func (h *Hub) Delete(ctx context.Context, id string, actor workshop.Actor) error {
+	if actor.Role != workshop.RoleFacilitator {
+		return &workshop.Error{Code: workshop.CodeForbidden, Message: "only a facilitator may delete a workshop"}
+	}
+	w, err := h.Get(ctx, id)
+	code := ""
+	switch {
+	case err == nil:
+		err = w.do(ctx, func() { code = w.state.Workshop.Code })
+		if err == nil {
+			_, err = w.Command(ctx, actor, workshop.Command{ID: "delete-" + id, Type: "workshop.delete"})
+		}
+		if err != nil && !errors.Is(err, ErrClosed) {
+			return err
+		}
+	case !errors.Is(err, ErrNoWorkshop):
+		return err
+	}
+	if err := h.elog.DeleteWorkshop(ctx, id, codesOf(code)...); err != nil {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return nil
+}
+
+func codesOf(code string) []string {
+	if code == "" {
+		return nil
+	}
+	return []string{code}
+}
+
+// Register adds the people of an imported list, as one command: importID makes a retry of the
+// same import do nothing twice. It returns, index by index, the participant each person is now
+// ("" where the import made them; the existing participant where it skipped a duplicate).
+func (w *Workshop) Register(ctx context.Context, importID string, people []workshop.Registration) ([]string, error) {
+	now := w.hub.now().UnixMilli()
+	var skipped []string
+	_, err := w.Submit(ctx, importID, func(s *workshop.State) ([]workshop.Body, error) {
+		bodies, sk, err := workshop.DecideRegister(s, people, now)
+		skipped = sk
+		return bodies, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if skipped == nil { // a retry answered from memory: tell apart who is there by id
+		err = w.do(ctx, func() {
+			skipped = make([]string, len(people))
+			for i, r := range people {
+				if _, ok := w.state.Participants[r.ID]; !ok {
+					skipped[i] = w.state.SamePerson(r.Name, r.Organisation, r.Email)
+				}
+			}
+		})
+	}
+	return skipped, err
 }

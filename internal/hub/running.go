@@ -133,7 +133,24 @@ func (w *Workshop) loop() {
 			w.shutdown()
 			return
 		}
+		if w.state.Deleted {
+			w.forget()
+			return
+		}
 	}
+}
+
+// forget ends a deleted workshop in this process: clients are told it is gone (close 4004, do not
+// reconnect), and nothing is saved, since the log is being purged.
+func (w *Workshop) forget() {
+	w.hub.retire(w)
+	if w.stopFollow != nil {
+		w.stopFollow()
+	}
+	if w.stopPresence != nil {
+		w.stopPresence()
+	}
+	w.rooms.closeAll(protocol.CloseNoWorkshop, "workshop deleted")
 }
 
 // do runs f in the loop and waits for it.

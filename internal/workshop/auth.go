@@ -59,3 +59,13 @@ func DeriveBoardKey(facilitatorKey string) string {
 	mac.Write([]byte("nappe board key v1"))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
+
+// DeriveParticipantToken makes the secret of a participant the facilitator registered in advance
+// (an imported list): their personal link carries it. Like the projector's key it is derived
+// from the facilitator's, so the facilitator can print badges again on any device while the
+// server stores only its hash, and one person's token reveals nothing of another's.
+func DeriveParticipantToken(facilitatorKey, participant string) string {
+	mac := hmac.New(sha256.New, []byte(facilitatorKey))
+	mac.Write([]byte("nappe participant token v1\x00" + participant))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}

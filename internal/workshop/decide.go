@@ -41,6 +41,7 @@ var (
 // rules (only your own note, only your own table) live in each function.
 var deciders = map[string]decider{
 	"workshop.edit":      {facilitatorOnly, decideWorkshopEdit},
+	"workshop.delete":    {facilitatorOnly, decideWorkshopDelete},
 	"table.add":          {facilitatorOnly, decideTableAdd},
 	"table.edit":         {facilitatorOnly, decideTableEdit},
 	"table.remove":       {facilitatorOnly, decideTableRemove},
@@ -118,4 +119,9 @@ func decideWorkshopEdit(s *State, _ Actor, c Command, _ int64) ([]Body, error) {
 		return nil, nil
 	}
 	return []Body{WorkshopEdited{Workshop: w}}, nil
+}
+
+// decideWorkshopDelete ends the workshop for good; the HTTP layer then purges what is stored.
+func decideWorkshopDelete(*State, Actor, Command, int64) ([]Body, error) {
+	return []Body{WorkshopDeleted{}}, nil
 }

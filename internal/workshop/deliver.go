@@ -30,6 +30,9 @@ func Deliver(s *State, e Event) Delivery {
 	case WorkshopCreated:
 		both(map[string]any{"workshop": b.Workshop})
 		d.AllTables = true
+	case WorkshopDeleted:
+		both(map[string]any{})
+		d.AllTables = true
 	case WorkshopEdited:
 		both(map[string]any{"workshop": b.Workshop})
 		d.AllTables = true

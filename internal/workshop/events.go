@@ -27,7 +27,10 @@ type (
 	WorkshopEdited struct {
 		Workshop Workshop `json:"workshop"`
 	}
-	TableAdded struct {
+	// WorkshopDeleted is the last event of a workshop: every process that applies it closes its
+	// connections and forgets the workshop, just before the log itself is purged.
+	WorkshopDeleted struct{}
+	TableAdded      struct {
 		Table Table `json:"table"`
 	}
 	TableEdited struct {
@@ -119,6 +122,7 @@ type (
 
 func (WorkshopCreated) Type() string    { return "workshop.created" }
 func (WorkshopEdited) Type() string     { return "workshop.edited" }
+func (WorkshopDeleted) Type() string    { return "workshop.deleted" }
 func (TableAdded) Type() string         { return "table.added" }
 func (TableEdited) Type() string        { return "table.edited" }
 func (TableRemoved) Type() string       { return "table.removed" }
@@ -146,6 +150,8 @@ func (SynthesisChanged) Type() string   { return "synthesis.changed" }
 var bodyTypes = map[string]func([]byte) (Body, error){
 	"workshop.created":    decodeAs[WorkshopCreated],
 	"workshop.edited":     decodeAs[WorkshopEdited],
+	"workshop.deleted":    decodeAs[WorkshopDeleted],
+	"workshop.imported":   decodeAs[WorkshopImported],
 	"table.added":         decodeAs[TableAdded],
 	"table.edited":        decodeAs[TableEdited],
 	"table.removed":       decodeAs[TableRemoved],

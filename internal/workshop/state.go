@@ -25,6 +25,8 @@ type State struct {
 	Seating  string              `json:"seating"`
 	Plan     map[string][]string `json:"plan"`
 	Seatings []map[string]string `json:"seatings"`
+	// Deleted: the facilitator deleted the workshop; nothing is accepted any more.
+	Deleted bool `json:"deleted,omitempty"`
 	// Syntheses are the texts written together, by table id or PlenaryDoc.
 	Syntheses map[string]*Synthesis `json:"syntheses"`
 	// Commands remembers, for every command that changed something, the version of its last
@@ -51,7 +53,7 @@ func New() *State {
 }
 
 // Created reports whether the workshop exists (its first event has been applied).
-func (s *State) Created() bool { return s.Workshop.ID != "" }
+func (s *State) Created() bool { return s.Workshop.ID != "" && !s.Deleted }
 
 // DecodeState reads a snapshot written with json.Marshal(state).
 func DecodeState(b []byte) (*State, error) {
@@ -116,6 +118,10 @@ func (s *State) apply(e Event) {
 		s.Workshop = b.Workshop
 		s.FacilitatorKeyHash = b.FacilitatorKeyHash
 		s.BoardKeyHash = b.BoardKeyHash
+	case WorkshopImported:
+		s.applyImport(b)
+	case WorkshopDeleted:
+		s.Deleted = true
 	case WorkshopEdited:
 		s.Workshop = b.Workshop
 	case TableAdded:

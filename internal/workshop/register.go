@@ -1,0 +1,85 @@
+package workshop
+
+import (
+	"strings"
+)
+
+// Registration is someone on a list the facilitator imports, registered before they arrive. The
+// id and token hash are made outside: the id from the import's id and the row, so that a retried
+// import makes the same people; the token derived from the facilitator's key
+// (DeriveParticipantToken), so that personal links can be printed again.
+type Registration struct {
+	ID           string
+	TokenHash    string
+	Name         string
+	Organisation string
+	Email        string
+}
+
+// SamePerson finds a participant already in the workshop who is the person described: the same
+// e-mail address, or the same name and organisation (ignoring case and spacing) whatever their
+// addresses, since people give a personal address on their phone and a work one on the list.
+// Importing a list twice, or a list holding people who joined by themselves, must not double
+// anyone; the facilitator sees every match in the preview.
+func (s *State) SamePerson(name, organisation, email string) string {
+	email = strings.ToLower(strings.TrimSpace(email))
+	key := personKey(name, organisation)
+	for _, p := range s.sortedParticipants() {
+		if (email != "" && strings.ToLower(p.Email) == email) || personKey(p.Name, p.Organisation) == key {
+			return p.ID
+		}
+	}
+	return ""
+}
+
+func personKey(name, organisation string) string {
+	return strings.Join(strings.Fields(strings.ToLower(name)), " ") + "\x00" + strings.Join(strings.Fields(strings.ToLower(organisation)), " ")
+}
+
+// DecideRegister returns the events that add the people of an imported list, and the ids of the
+// participants already there for those it skips (index by index; "" for the people added).
+func DecideRegister(s *State, people []Registration, now int64) ([]Body, []string, error) {
+	if !s.Created() {
+		return nil, nil, errorf(CodeNotFound, "no such workshop")
+	}
+	skipped := make([]string, len(people))
+	var out []Body
+	scratch := *s
+	scratch.Participants = make(map[string]*Participant, len(s.Participants)+len(people))
+	for id, p := range s.Participants {
+		scratch.Participants[id] = p
+	}
+	for i, r := range people {
+		if err := requireID("id", r.ID); err != nil {
+			return nil, nil, err
+		}
+		if existing, ok := scratch.Participants[r.ID]; ok {
+			skipped[i] = existing.ID // the same import, retried
+			continue
+		}
+		if same := scratch.SamePerson(r.Name, r.Organisation, r.Email); same != "" {
+			skipped[i] = same
+			continue
+		}
+		p := Participant{ID: r.ID, TokenHash: r.TokenHash, JoinedAt: now}
+		var err *Error
+		if p.Name, err = cleanText("name", r.Name, MaxName, true, false); err != nil {
+			return nil, nil, err
+		}
+		if p.Organisation, err = cleanText("organisation", r.Organisation, MaxOrganisation, false, false); err != nil {
+			return nil, nil, err
+		}
+		if p.Email, err = cleanText("email", r.Email, MaxEmail, false, false); err != nil {
+			return nil, nil, err
+		}
+		if !validEmail(p.Email) {
+			return nil, nil, errorf(CodeInvalid, "%s: email is not an e-mail address", p.Name)
+		}
+		if _, taken := s.byToken[p.TokenHash]; taken || p.TokenHash == "" {
+			return nil, nil, errorf(CodeDuplicate, "token of %s is taken", p.Name)
+		}
+		scratch.Participants[p.ID] = &p
+		out = append(out, ParticipantJoined{Participant: p})
+	}
+	return out, skipped, nil
+}
