@@ -26,6 +26,8 @@ type config struct {
 	// ParticipantRate is how many commands a second one participant may send (bursts of six
 	// times that); facilitators get ten times more.
 	ParticipantRate float64
+	// MetricsAddr serves Prometheus metrics on their own listener, kept off the public one.
+	MetricsAddr string
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -49,6 +51,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	var queue string
 	fs.StringVar(&queue, "queue-bytes", env("queue-bytes", "1048576"), "per-connection send queue bound; a client further behind is disconnected and resumes (NAPPE_QUEUE_BYTES)")
 	fs.Float64Var(&c.ParticipantRate, "participant-rate", envFloat(env("participant-rate", "5")), "commands per second per participant, bursts of 6× (NAPPE_PARTICIPANT_RATE)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("metrics-addr", ""), "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9100; empty: off (NAPPE_METRICS_ADDR)")
 	fs.StringVar(&level, "log-level", env("log-level", "info"), "debug, info, warn or error (NAPPE_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err

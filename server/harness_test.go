@@ -21,8 +21,9 @@ import (
 
 // testServer is a whole Nappe, run in-process through run() on a random loopback port.
 type testServer struct {
-	url     string
-	natsURL string
+	url        string
+	natsURL    string
+	metricsURL string
 	cancel  context.CancelFunc
 	done    chan error
 }
@@ -43,6 +44,9 @@ func startServer(t testing.TB, args ...string) *testServer {
 		line := lines.Text()
 		if u, ok := strings.CutPrefix(line, "nappe: nats on "); ok {
 			s.natsURL = u
+		}
+		if u, ok := strings.CutPrefix(line, "nappe: metrics on "); ok {
+			s.metricsURL = u
 		}
 		if u, ok := strings.CutPrefix(line, "nappe: listening on "); ok {
 			s.url = u

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"nappe/assets"
@@ -13,6 +14,7 @@ import (
 	"nappe/internal/httpapi"
 	"nappe/internal/hub"
 	"nappe/internal/live"
+	"nappe/internal/metrics"
 )
 
 // shutdownGrace bounds a graceful stop: clients are told to reconnect and queued frames flushed.
@@ -30,6 +32,20 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "nappe: nats on %s\n", elog.ClientURL())
 	}
 	h := hub.New(elog, hub.Options{Logger: logger, ParticipantRate: cfg.ParticipantRate})
+	metrics.Gauge("nappe_workshops_running", func() float64 { return float64(h.Running()) })
+	metrics.Gauge("nappe_nats_connected", func() float64 {
+		if elog.Connected() {
+			return 1
+		}
+		return 0
+	})
+	if cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(cfg.MetricsAddr, stdout)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	srv, err := httpapi.New(httpapi.Config{
 		Hub: h, Ready: elog.Ready, Assets: assets.Dist(), PublicURL: cfg.PublicURL, Origins: cfg.Origins, Logger: logger,
 		Live: live.Options{MaxQueueBytes: cfg.QueueBytes, Logger: logger},
@@ -76,4 +92,19 @@ func natsMode(cfg config) string {
 		return "embedded"
 	}
 	return "external"
+}
+
+// serveMetrics serves /metrics on its own listener, so that Prometheus can reach it on an internal
+// address while the public one carries only the app.
+func serveMetrics(addr string, stdout io.Writer) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listen: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	fmt.Fprintf(stdout, "nappe: metrics on http://%s/metrics\n", displayAddr(ln.Addr()))
+	return func() { srv.Close() }, nil
 }

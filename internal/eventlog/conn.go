@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"nappe/internal/metrics"
 )
 
 // Reconnect backoff: quick first retries (a restarting local server is back
@@ -31,9 +33,11 @@ func (l *Log) connect(url string) (*nats.Conn, error) {
 			if l.closing() {
 				return // our own Close: nothing to warn about
 			}
+			metrics.NATSDisconnects.Inc()
 			l.log.Warn("nats disconnected", "error", err)
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
+			metrics.NATSReconnects.Inc()
 			l.log.Info("nats reconnected", "server_url", nc.ConnectedUrlRedacted())
 		}),
 		nats.ReconnectErrHandler(func(nc *nats.Conn, err error) {

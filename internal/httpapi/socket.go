@@ -10,6 +10,7 @@ import (
 
 	"nappe/internal/hub"
 	"nappe/internal/live"
+	"nappe/internal/metrics"
 	"nappe/internal/protocol"
 	"nappe/internal/workshop"
 )
@@ -21,6 +22,8 @@ const helloTimeout = 15 * time.Second
 // from one connection are handled in order, which is the order the phone's outbox sent them.
 func (a *api) serveSocket(shutdown context.Context, ws *websocket.Conn, _ *http.Request) {
 	conn := live.NewConn(ws, a.cfg.Live)
+	metrics.ConnOpened()
+	defer metrics.ConnClosed()
 	defer conn.Close(websocket.StatusNormalClosure, "")
 	// When the server shuts down, say goodbye properly: a read whose context is cancelled drops
 	// the connection without a close frame, so reads and commands use a context that is not.
@@ -59,6 +62,7 @@ type session struct {
 func (s *session) send(m any) { s.conn.Send(protocol.Encode(m)) }
 
 func (s *session) fail(id, code, message string) {
+	metrics.BadFrames.Inc()
 	s.send(protocol.NewError(id, code, message))
 }
 
@@ -67,6 +71,7 @@ func (s *session) fail(id, code, message string) {
 func (s *session) next(ctx context.Context) (protocol.ClientMessage, bool) {
 	for {
 		frame, err := s.conn.Read(ctx)
+		metrics.FramesIn.Inc()
 		switch {
 		case errors.Is(err, live.ErrBinaryFrame):
 			s.fail("", protocol.CodeBinaryFrame, "binary frames are not accepted; send JSON text")

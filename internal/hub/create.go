@@ -10,6 +10,8 @@ import (
 
 	"nappe/internal/eventlog"
 	"nappe/internal/workshop"
+
+	"nappe/internal/metrics"
 )
 
 // CreateRequest is what a facilitator fills in. Template names a ready-made workshop
@@ -230,6 +232,7 @@ func (w *Workshop) Allow(a workshop.Actor) (ok bool, retry time.Duration) {
 	r := l.Reserve()
 	if d := r.Delay(); d > 0 {
 		r.Cancel()
+		metrics.RateLimited.Inc()
 		return false, d
 	}
 	return true, 0

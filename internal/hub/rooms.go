@@ -8,6 +8,8 @@ import (
 
 	"nappe/internal/live"
 	"nappe/internal/workshop"
+
+	"nappe/internal/metrics"
 )
 
 // client is one connection attached to a workshop.
@@ -27,6 +29,8 @@ type rooms struct {
 }
 
 func newRooms() rooms {
+	metrics.RoomOpened() // facilitators'
+	metrics.RoomOpened() // projectors'
 	return rooms{tables: map[string]*live.Room{}, clients: map[*live.Conn]*client{}, online: map[string]int{}}
 }
 
@@ -41,6 +45,7 @@ func (r *rooms) roomOf(c *client) *live.Room {
 	if t == nil {
 		t = &live.Room{}
 		r.tables[c.table] = t
+		metrics.RoomOpened()
 	}
 	return t
 }
@@ -108,4 +113,11 @@ func (r *rooms) closeAll(code websocket.StatusCode, reason string) {
 	}
 	wg.Wait()
 	*r = newRooms()
+}
+
+// release counts the rooms as gone, when the workshop leaves memory.
+func (r *rooms) release() {
+	for range len(r.tables) + 2 {
+		metrics.RoomClosed()
+	}
 }

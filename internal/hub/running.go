@@ -14,6 +14,8 @@ import (
 	"nappe/internal/live"
 	"nappe/internal/protocol"
 	"nappe/internal/workshop"
+
+	"nappe/internal/metrics"
 )
 
 // Workshop is one running workshop. Its exported methods are safe from any goroutine; they hand
@@ -151,6 +153,7 @@ func (w *Workshop) forget() {
 		w.stopPresence()
 	}
 	w.rooms.closeAll(protocol.CloseNoWorkshop, "workshop deleted")
+	w.rooms.release()
 }
 
 // do runs f in the loop and waits for it.
@@ -187,6 +190,7 @@ func (w *Workshop) applyRecord(r eventlog.Record) error {
 			return err
 		}
 		w.publish(e, d)
+		metrics.EventsApplied.Inc()
 	}
 	w.lastSeq = r.Seq
 	w.sinceSnapshot++
@@ -243,4 +247,5 @@ func (w *Workshop) shutdown() {
 	}
 	w.rooms.sendAll(protocol.ByeShutdown)
 	w.rooms.closeAll(1001, "server shutting down")
+	w.rooms.release()
 }

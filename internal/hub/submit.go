@@ -8,6 +8,8 @@ import (
 
 	"nappe/internal/eventlog"
 	"nappe/internal/workshop"
+
+	"nappe/internal/metrics"
 )
 
 // Submit decides a command in the workshop's loop, stores its events durably and applies them.
@@ -19,6 +21,8 @@ func (w *Workshop) Submit(ctx context.Context, cmdID string, decide func(*worksh
 	// given up and will retry, and a backlog must not keep the loop busy for minutes.
 	ctx, cancel := context.WithTimeout(ctx, w.hub.opts.CommandTimeout)
 	defer cancel()
+	start := time.Now()
+	defer func() { metrics.CommandSeconds.UpdateDuration(start) }()
 	req := &request{ctx: ctx, cmd: cmdID, decide: decide, reply: make(chan result, 1)}
 	select {
 	case w.reqs <- req:
@@ -29,6 +33,15 @@ func (w *Workshop) Submit(ctx context.Context, cmdID string, decide func(*worksh
 	}
 	select {
 	case r := <-req.reply:
+		var refused *workshop.Error
+		switch {
+		case r.err == nil:
+			metrics.CommandsOK.Inc()
+		case errors.As(r.err, &refused):
+			metrics.CommandsRefused.Inc()
+		default:
+			metrics.CommandsUnavailable.Inc()
+		}
 		return r.v, r.err
 	case <-w.done:
 		return 0, ErrClosed
@@ -78,7 +91,9 @@ func (w *Workshop) handle(req *request) {
 			return
 		}
 		ctx, cancel := context.WithTimeout(req.ctx, w.hub.opts.AppendTimeout)
+		appendStart := time.Now()
 		seq, err := w.hub.elog.Append(ctx, w.id, w.lastSeq, req.cmd, data)
+		metrics.AppendSeconds.UpdateDuration(appendStart)
 		cancel()
 		switch {
 		case err == nil:
@@ -89,6 +104,7 @@ func (w *Workshop) handle(req *request) {
 			reply(events[len(events)-1].V, nil)
 			return
 		case errors.Is(err, eventlog.ErrConflict):
+			metrics.AppendConflicts.Inc()
 			// Another process appended first: take in what it wrote, then decide again (the
 			// command may even be among it, if this was a retry that reached both). Conflicts are
 			// retried until the command's deadline: under contention each round lets one writer

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"nappe/internal/metrics"
 )
 
 // StatusTooSlow closes a connection whose send queue overflowed. The client
@@ -107,6 +109,7 @@ func (c *Conn) enqueue(msg []byte) bool {
 		queued := c.queued
 		c.startCloseLocked(closeNow, StatusTooSlow, "too slow")
 		c.mu.Unlock()
+		metrics.WSTooSlow.Inc()
 		c.log.Warn("live: send queue overflow, closing", "queued_bytes", queued, "msg_bytes", len(msg))
 		return false
 	}

@@ -1,6 +1,10 @@
 package live
 
-import "log/slog"
+import (
+	"log/slog"
+
+	"nappe/internal/metrics"
+)
 
 // Room is a set of connections that receive the same messages, such as the
 // participants of one table.
@@ -69,6 +73,7 @@ func (r *Room) Broadcast(msg []byte) int {
 		return 0
 	}
 	n := 0
+	defer func() { metrics.Deliveries.Add(n) }()
 	for i := 0; i < len(r.conns); {
 		if r.conns[i].enqueue(msg) {
 			n++

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"nappe/internal/metrics"
 )
 
 // maxBatchBytes caps one joined frame. Each frame gets its own WriteTimeout,
@@ -79,6 +81,11 @@ func (c *Conn) writeBatch(batch [][]byte) error {
 			frame = join((*buf)[:0], batch[:n])
 		}
 		err = c.writeFrame(frame, timeout)
+		if err == nil {
+			metrics.WSFrames.Inc()
+			metrics.WSMessages.Add(n)
+			metrics.WSBytes.Add(len(frame))
+		}
 		if buf != nil && cap(frame) <= 2*maxBatchBytes {
 			*buf = frame[:0]
 			frameBufs.Put(buf)
