@@ -156,3 +156,69 @@ func order(step, n int) int {
 	}
 	return n / a
 }
+
+// handWithChurn is what a facilitator who planned rest's event by hand does when its roster
+// changes after round after. cards is the hand method's plan made beforehand, for rest's people:
+// the late arrivals have none (-1 in every round).
+//
+// Everyone who stayed keeps their card (start table and step), as printed: cards are handed out
+// before the first round and nobody reprints two hundred of them between rounds, so the hand
+// method does nothing about people leaving and the tables they left stay emptier. Each late
+// arrival has no card; round after round, in order of arrival, the facilitator walks them to the
+// table with the most empty chairs among those they have not sat at yet (any table with an empty
+// chair once they have sat at all), which is what one does by looking round the room, and what
+// Seat does in Nappe. That fills the gaps the leavers made, as far as the newcomers' own tour
+// allows (a table they have sat at is not offered while others have room), and no late arrival
+// comes back to a table while others remain; what a facilitator cannot see from the floor is whom
+// a newcomer has already sat with. Walking them to the emptiest table regardless of
+// where they have been is the other obvious rule, and a worse one: it sends some back to a table
+// they know. Giving a newcomer the card of someone who left would keep the cards' arithmetic, and
+// with as many arriving as leaving the hand method would then make no repeated pair at 200 and
+// 2,000 people either; but it needs the leavers to say so and hand back their card, which is not
+// what happens in a room, so it is not modelled here.
+func handWithChurn(rest Problem, cards Plan, after int) Plan {
+	in, err := newInstance(rest)
+	if err != nil || len(cards.Rounds) != in.rounds {
+		return Plan{}
+	}
+	plan := Plan{Rounds: make([][]int, in.rounds)}
+	visited := make([]bool, in.n*in.tables)
+	occupancy := make([]int, in.tables)
+	for r := range in.rounds {
+		seats := append([]int(nil), cards.Rounds[r]...)
+		if r >= after {
+			clear(occupancy)
+			var late []int
+			for i, t := range seats {
+				if t >= 0 {
+					occupancy[t]++
+				} else {
+					late = append(late, i)
+				}
+			}
+			for _, i := range late {
+				best, fresh := -1, false
+				for t := range in.tables {
+					free := in.capacity[t] - occupancy[t]
+					if free <= 0 {
+						continue
+					}
+					unseen := !visited[i*in.tables+t]
+					if best < 0 || unseen && !fresh || unseen == fresh && free > in.capacity[best]-occupancy[best] {
+						best, fresh = t, unseen
+					}
+				}
+				// newInstance made sure there are seats for everyone, so best ≥ 0.
+				seats[i] = best
+				occupancy[best]++
+			}
+		}
+		for i, t := range seats {
+			if t >= 0 {
+				visited[i*in.tables+t] = true
+			}
+		}
+		plan.Rounds[r] = seats
+	}
+	return plan
+}

@@ -17,8 +17,9 @@ import "math"
 // so a table's g travellers spread over at most T − 1 tables, and those who land together have met
 // twice. At best they spread evenly, which forces a number of repeated pairs per table, plus the
 // co-hosts of a table, who always meet. A pair that meets c times adds at most c − 1 to this count
-// over consecutive rounds, so adding up consecutive planned rounds, plus the repeats already made in
-// the played rounds, stays below the true count. The first bound holds for any plan, the second
+// over consecutive rounds, so adding up consecutive planned rounds, and the step from the last
+// played round to the first planned one (leaving), plus the repeats already made in the played
+// rounds, stays below the true count. The first bound holds for any plan, the second
 // for any with balanced tables.
 func LowerBoundRepeatedPairs(p Problem) int {
 	in, err := newInstance(p)
@@ -94,7 +95,7 @@ func (in *instance) lowerBound() int {
 	}
 	personal := (excess + 1) / 2
 
-	spread := playedRepeats
+	spread := playedRepeats + in.leaving()
 	for k := in.played + 1; k < in.rounds; k++ {
 		bins := in.opens
 		if k < in.opens {
@@ -103,6 +104,43 @@ func (in *instance) lowerBound() int {
 		spread += in.spreadRepeats(lv, bins)
 	}
 	return max(overall, personal, spread, 0)
+}
+
+// leaving is the same spreading out for the step from the last played round to the first planned
+// one, with the tables people actually sat at: the travellers who sat together at a table in the
+// last played round (late arrivals and people who left do not count, hosts away from their
+// table neither) must go to other tables in the next, while an unvisited table remains, and the
+// co-hosts who sat at their table meet again. After a change of roster (people leaving, some
+// arriving late) this is where most forced repeats are.
+func (in *instance) leaving() int {
+	if in.played == 0 || in.played >= in.rounds {
+		return 0
+	}
+	last := in.history[in.played-1]
+	travellers := make([]int, in.tables) // table → travellers there in the last played round
+	hosts := make([]int, in.tables)      // table → its hosts who sat there
+	for p, t := range last {
+		switch {
+		case t < 0:
+		case in.host[p] < 0:
+			travellers[t]++
+		case in.host[p] == t:
+			hosts[t]++
+		}
+	}
+	cost := 0
+	for t, g := range travellers {
+		cost += hosts[t] * (hosts[t] - 1) / 2
+		bins := in.opens
+		if in.open[t] && in.played < in.opens {
+			bins-- // each has sat at most at played tables: an unvisited one remains, t is not it
+		}
+		if bins > 0 {
+			q, rem := g/bins, g%bins
+			cost += rem*(q+1)*q/2 + (bins-rem)*q*(q-1)/2
+		}
+	}
+	return cost
 }
 
 // spreadRepeats is the least number of pairs of travellers who sit together in two consecutive
@@ -148,6 +186,24 @@ func (in *instance) orgBound() int {
 	if in.n == 0 || in.tables == 0 {
 		return 0
 	}
+	played := 0
+	for _, seats := range in.history {
+		at := map[[2]int]int{} // table, organisation → people
+		for p, t := range seats {
+			if t >= 0 && in.org[p] >= 0 {
+				played += at[[2]int{t, in.org[p]}]
+				at[[2]int{t, in.org[p]}]++
+			}
+		}
+	}
+	return played + in.orgPerRound()*(in.rounds-in.played)
+}
+
+// orgPerRound is the least number of pairs of colleagues at one table in one planned round.
+func (in *instance) orgPerRound() int {
+	if in.tables == 0 {
+		return 0
+	}
 	members := map[int]int{}
 	for _, o := range in.org {
 		if o >= 0 {
@@ -159,15 +215,5 @@ func (in *instance) orgBound() int {
 		q, rem := g/in.tables, g%in.tables
 		perRound += rem*(q+1)*q/2 + (in.tables-rem)*q*(q-1)/2
 	}
-	played := 0
-	for _, seats := range in.history {
-		at := map[[2]int]int{} // table, organisation → people
-		for p, t := range seats {
-			if t >= 0 && in.org[p] >= 0 {
-				played += at[[2]int{t, in.org[p]}]
-				at[[2]int{t, in.org[p]}]++
-			}
-		}
-	}
-	return played + perRound*(in.rounds-in.played)
+	return perRound
 }

@@ -11,5 +11,8 @@
 //
 // Random and HandMethod are the baselines a facilitator would otherwise use, Measure scores any
 // plan, LowerBoundRepeatedPairs says how far from the best possible a plan can be, and Report
-// prints the comparison. Seat places one late arrival. Nothing here does I/O but Report's writes.
+// prints the comparison, on fixed rosters and with churn (WithChurn: people leaving after the
+// first round, others arriving late), where the planner re-plans (Replan) and each baseline does
+// what a facilitator does. Seat places one late arrival. Nothing here does I/O but Report's
+// writes.
 package rotation

@@ -3,7 +3,9 @@ package rotation
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -94,4 +96,38 @@ func checkBalanced(t *testing.T, p Problem, r int, n []int) {
 			}
 		}
 	}
+}
+
+// solved holds the plans solveOnce made, so that tests planning the same default case (TestQuality
+// and, for the plan made before a change of roster, TestChurn) plan it once.
+var solved struct {
+	sync.Mutex
+	entries []*solvedEntry
+}
+
+type solvedEntry struct {
+	p    Problem
+	once sync.Once
+	plan Plan
+	err  error
+}
+
+// solveOnce is Solve(p), made once per problem for the whole test binary. The plan is shared:
+// callers must not change it.
+func solveOnce(p Problem) (Plan, error) {
+	solved.Lock()
+	var e *solvedEntry
+	for _, x := range solved.entries {
+		if reflect.DeepEqual(x.p, p) {
+			e = x
+			break
+		}
+	}
+	if e == nil {
+		e = &solvedEntry{p: p}
+		solved.entries = append(solved.entries, e)
+	}
+	solved.Unlock()
+	e.once.Do(func() { e.plan, e.err = Solve(p) })
+	return e.plan, e.err
 }

@@ -22,7 +22,7 @@ type Quality struct {
 func Measure(p Problem, plan Plan) Quality {
 	in, _ := index(p)
 	var q Quality
-	meet := make(map[[2]int]int)
+	meet := newPairCount(in.n)
 	seats := make([][]int, len(plan.Rounds))
 	for r, round := range plan.Rounds {
 		seats[r] = make([]int, in.n)
@@ -45,7 +45,7 @@ func Measure(p Problem, plan Plan) Quality {
 			}
 			for a, i := range people {
 				for _, j := range people[a+1:] {
-					if meet[[2]int{i, j}]++; meet[[2]int{i, j}] > 1 {
+					if meet.again(i, j) {
 						q.RepeatedPairs++
 					}
 					if in.org[i] >= 0 && in.org[i] == in.org[j] {
@@ -67,4 +67,31 @@ func Measure(p Problem, plan Plan) Quality {
 		q.Revisits += rev.of(seq, in.host[i])
 	}
 	return q
+}
+
+// pairCount remembers which pairs of people have met: in a byte per pair up to MaxPeople (16 MB
+// at most), in a map of the pairs that met beyond.
+type pairCount struct {
+	n     int
+	flat  []bool
+	other map[[2]int]bool
+}
+
+func newPairCount(n int) *pairCount {
+	if n <= MaxPeople {
+		return &pairCount{n: n, flat: make([]bool, n*n)}
+	}
+	return &pairCount{n: n, other: map[[2]int]bool{}}
+}
+
+// again notes a meeting of i and j and tells whether they had met before.
+func (c *pairCount) again(i, j int) bool {
+	if c.flat == nil {
+		met := c.other[[2]int{i, j}]
+		c.other[[2]int{i, j}] = true
+		return met
+	}
+	met := c.flat[i*c.n+j]
+	c.flat[i*c.n+j] = true
+	return met
 }

@@ -86,3 +86,18 @@ func (in *instance) schedule() [][]int {
 	}
 	return sizes
 }
+
+// evenness is the smallest size imbalance (largest table minus smallest, hosts included) a planned
+// round can have: that of the levels, where the flexible tables are all at the level and some of
+// them one above.
+func (in *instance) evenness() int {
+	if in.tables == 0 {
+		return 0
+	}
+	lv := in.levels()
+	smallest, largest := slices.Min(lv.size), slices.Max(lv.size)
+	if lv.extra > 0 {
+		largest = max(largest, lv.size[lv.flexible[0]]+1)
+	}
+	return largest - smallest
+}

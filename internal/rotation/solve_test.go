@@ -11,6 +11,7 @@ import (
 // TestSolveProperties checks, on random problems of every shape, what every plan must satisfy.
 // The search runs with a twentieth of its usual work: these properties do not depend on it.
 func TestSolveProperties(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 7))
 	count := 100
 	if testing.Short() {
@@ -46,6 +47,7 @@ func TestSolveProperties(t *testing.T) {
 // anywhere, and the planner does it at least as well as the hand method. This needs the search's
 // full work, so it runs on fewer problems.
 func TestSecondTour(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(11, 7))
 	count := 8
 	if testing.Short() {
@@ -165,6 +167,7 @@ func TestSolveDeterministic(t *testing.T) {
 
 // TestReplan: re-planning keeps the rounds played, and a late arrival gets seats from then on.
 func TestReplan(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(9, 9))
 	for k := range 30 {
 		p := randomProblem(rng, 50)
