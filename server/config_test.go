@@ -35,7 +35,7 @@ func TestRotationReportSubcommand(t *testing.T) {
 	if err := run(context.Background(), []string{"rotation-report"}, func(string) string { return "" }, &out, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "2000 people, 100 tables, 5 rounds") || strings.Count(out.String(), "planner") != 6 {
+	if !strings.Contains(out.String(), "2000 people, 100 tables, 5 rounds") || strings.Count(out.String(), "with churn") < 4 {
 		t.Fatalf("report:\n%s", out.String())
 	}
 }

@@ -24,8 +24,8 @@ type testServer struct {
 	url        string
 	natsURL    string
 	metricsURL string
-	cancel  context.CancelFunc
-	done    chan error
+	cancel     context.CancelFunc
+	done       chan error
 }
 
 func startServer(t testing.TB, args ...string) *testServer {

@@ -28,7 +28,7 @@ func NotesCSV(w io.Writer, s *workshop.State, o Options) error {
 	cw := csv.NewWriter(&b)
 	cw.Comma = l.csvComma
 	cw.UseCRLF = true
-	if err := cw.Write(l.csvHeader); err != nil {
+	if err := cw.Write(l.CSVHeader); err != nil {
 		return fmt.Errorf("harvest: notes csv: %w", err)
 	}
 	for _, t := range visible(s) {

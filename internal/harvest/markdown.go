@@ -4,118 +4,201 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-
-	"nappe/internal/workshop"
 )
 
-// Markdown writes the workshop's report: its header, then each table in number order with its
-// question, its most-voted notes and all its notes, then the participants.
-func Markdown(w io.Writer, s *workshop.State, o Options) error {
-	o, err := o.resolve(s)
-	if err != nil {
-		return err
-	}
-	l := labels[o.Language]
+// writeMarkdown writes the report: its header, then each table in number order (question, host,
+// synthesis, most-voted notes, notes by round), the plenary, the participants and the figures as
+// small tables.
+func writeMarkdown(w io.Writer, d *document) error {
+	l := d.L
 	var b bytes.Buffer
-	ws := s.Workshop
-	fmt.Fprintf(&b, "# %s\n", escape(ws.Title))
-	if ws.Subtitle != "" {
-		fmt.Fprintf(&b, "\n%s\n", escape(ws.Subtitle))
+	fmt.Fprintf(&b, "# %s\n", escape(d.Title))
+	if d.Subtitle != "" {
+		fmt.Fprintf(&b, "\n%s\n", escape(d.Subtitle))
 	}
 	var when []string
-	if ws.Date != "" {
-		when = append(when, escape(formatDate(ws.Date, l)))
+	if d.Date != "" {
+		when = append(when, escape(d.Date))
 	}
-	if ws.Venue != "" {
-		when = append(when, escape(ws.Venue))
+	if d.Venue != "" {
+		when = append(when, escape(d.Venue))
 	}
 	if len(when) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", strings.Join(when, " · "))
 	}
-
-	tables := visible(s)
-	rounds := hasRounds(tables)
-	for _, t := range tables {
-		writeTable(&b, s, t, rounds, o, l)
+	for _, t := range d.Tables {
+		writeTable(&b, t, l)
 	}
-	writeParticipants(&b, s, o, l)
-
+	if len(d.Plenary) > 0 {
+		fmt.Fprintf(&b, "\n## %s\n", l.Plenary)
+		writeBlocks(&b, d.Plenary)
+	}
+	writeParticipants(&b, d, l)
+	d.Figures.markdown(&b)
 	if _, err := w.Write(b.Bytes()); err != nil {
 		return fmt.Errorf("harvest: write report: %w", err)
 	}
 	return nil
 }
 
-func writeTable(b *bytes.Buffer, s *workshop.State, t tableNotes, rounds bool, o Options, l *label) {
-	fmt.Fprintf(b, "\n## Table %d — %s\n", t.table.Number, escape(t.table.Name))
-	if t.table.Question != "" {
-		fmt.Fprintf(b, "\n> %s\n", indent(escape(t.table.Question), "> "))
+func writeTable(b *bytes.Buffer, t tableDoc, l *label) {
+	fmt.Fprintf(b, "\n## %s — %s\n", t.Heading, escape(t.Name))
+	if t.Question != "" {
+		fmt.Fprintf(b, "\n> %s\n", indent(escape(t.Question), "> "))
 	}
-	if len(t.notes) == 0 {
-		fmt.Fprintf(b, "\n_%s_\n", l.noNotes)
+	if t.Host != "" {
+		fmt.Fprintf(b, "\n%s%s_%s_\n", l.Host, l.Colon(), escape(t.Host))
+	}
+	if len(t.Synthesis) > 0 {
+		fmt.Fprintf(b, "\n### %s\n", l.Synthesis)
+		writeBlocks(b, t.Synthesis)
+	}
+	if t.Count == 0 {
+		fmt.Fprintf(b, "\n_%s_\n", l.NoNotes)
 		return
 	}
-	if top := mostVoted(t.notes, o.TopNotes); len(top) > 0 {
-		fmt.Fprintf(b, "\n### %s\n\n", l.mostVoted)
-		for i, n := range top {
+	if len(t.Top) > 0 {
+		fmt.Fprintf(b, "\n### %s\n\n", l.MostVoted)
+		for i, n := range t.Top {
 			marker := fmt.Sprintf("%d. ", i+1)
-			fmt.Fprintf(b, "%s%s\n", marker, noteItem(s, n, l, marker))
+			fmt.Fprintf(b, "%s%s\n", marker, noteItem(n, l, marker))
 		}
 	}
-	// Notes come in posting order; grouping by round keeps that order inside each round.
-	var order []int
-	byRound := map[int][]*workshop.Note{}
-	for _, n := range t.notes {
-		if _, seen := byRound[n.Round]; !seen {
-			order = append(order, n.Round)
+	for _, g := range t.Groups {
+		title := g.Title
+		if title == "" {
+			title = l.Notes
 		}
-		byRound[n.Round] = append(byRound[n.Round], n)
+		fmt.Fprintf(b, "\n### %s\n\n", escape(title))
+		if g.Question != "" {
+			fmt.Fprintf(b, "> %s\n\n", indent(escape(g.Question), "> "))
+		}
+		for _, n := range g.Notes {
+			fmt.Fprintf(b, "- %s\n", noteItem(n, l, "- "))
+		}
 	}
-	slices.Sort(order)
-	for _, r := range order {
-		title := l.notes
-		if rounds {
-			title = fmt.Sprintf(l.round, r)
+}
+
+// writeBlocks writes a synthesis: paragraphs (their lines as hard breaks) and bulleted lists.
+func writeBlocks(b *bytes.Buffer, blocks []block) {
+	for _, bl := range blocks {
+		b.WriteByte('\n')
+		if bl.Items == nil {
+			fmt.Fprintf(b, "%s\n", escape(bl.Text))
+			continue
 		}
-		fmt.Fprintf(b, "\n### %s\n\n", title)
-		for _, n := range byRound[r] {
-			fmt.Fprintf(b, "- %s\n", noteItem(s, n, l, "- "))
+		for _, it := range bl.Items {
+			fmt.Fprintf(b, "- %s\n", indent(escape(it), "  "))
 		}
 	}
 }
 
 // noteItem is one note as a list item after its marker: the text (its lines as line breaks inside
 // the item), then its votes and author.
-func noteItem(s *workshop.State, n *workshop.Note, l *label, marker string) string {
-	name, _ := author(s, n, l)
-	credit := "_" + escape(name) + "_"
-	if v := len(n.Voters); v > 0 {
-		credit = l.votes(v) + " · " + credit
+func noteItem(n noteDoc, l *label, marker string) string {
+	credit := "_" + escape(n.Author) + "_"
+	if n.Via != "" {
+		credit += " (" + escape(n.Via) + ")"
+	}
+	if n.Votes > 0 {
+		credit = l.votes(n.Votes) + " · " + credit
 	}
 	return indent(escape(n.Text), strings.Repeat(" ", len(marker))) + " — " + credit
 }
 
-func writeParticipants(b *bytes.Buffer, s *workshop.State, o Options, l *label) {
-	fmt.Fprintf(b, "\n## %s\n\n", l.participants)
-	people := participants(s)
-	if len(people) == 0 {
-		fmt.Fprintf(b, "_%s_\n", l.noParticipant)
+func writeParticipants(b *bytes.Buffer, d *document, l *label) {
+	fmt.Fprintf(b, "\n## %s\n\n", l.Participants)
+	if len(d.People) == 0 {
+		fmt.Fprintf(b, "_%s_\n", l.NoParticipant)
 		return
 	}
-	if o.WithEmails {
-		fmt.Fprintf(b, "| %s | %s | %s |\n| --- | --- | --- |\n", l.name, l.organisation, l.email)
+	if d.WithEmails {
+		fmt.Fprintf(b, "| %s | %s | %s |\n| --- | --- | --- |\n", l.Name, l.Organisation, l.Email)
 	} else {
-		fmt.Fprintf(b, "| %s | %s |\n| --- | --- |\n", l.name, l.organisation)
+		fmt.Fprintf(b, "| %s | %s |\n| --- | --- |\n", l.Name, l.Organisation)
 	}
-	for _, p := range people {
+	for _, p := range d.People {
 		fmt.Fprintf(b, "| %s | %s |", cell(p.Name), cell(p.Organisation))
-		if o.WithEmails {
+		if d.WithEmails {
 			fmt.Fprintf(b, " %s |", cell(p.Email))
 		}
 		b.WriteByte('\n')
 	}
+}
+
+// markdown writes the figures as small tables, the charts' data for readers without the charts.
+func (f *Figures) markdown(b *bytes.Buffer) {
+	l := f.l
+	fmt.Fprintf(b, "\n## %s\n", l.Figures)
+
+	c := f.contrib
+	fmt.Fprintf(b, "\n### %s\n\n", l.ContribTitle)
+	head, rule := []string{"Table"}, []string{"---"}
+	if len(c.series) > 1 || c.rounds {
+		for _, r := range c.series {
+			head, rule = append(head, f.seriesLabel(r, true)), append(rule, "---:")
+		}
+	}
+	head, rule = append(head, l.Total), append(rule, "---:")
+	fmt.Fprintf(b, "| %s |\n| %s |\n", strings.Join(head, " | "), strings.Join(rule, " | "))
+	sums := make([]int, len(c.series)+1)
+	for _, row := range c.rows {
+		cells := []string{fmt.Sprintf("%d — %s", row.number, cell(row.name))}
+		for i, n := range row.counts {
+			sums[i] += n
+			if len(head) > 2 {
+				cells = append(cells, fmt.Sprint(n))
+			}
+		}
+		sums[len(c.series)] += row.total
+		cells = append(cells, fmt.Sprint(row.total))
+		fmt.Fprintf(b, "| %s |\n", strings.Join(cells, " | "))
+	}
+	total := []string{l.Total}
+	if len(head) > 2 {
+		for _, n := range sums[:len(c.series)] {
+			total = append(total, fmt.Sprint(n))
+		}
+	}
+	total = append(total, fmt.Sprint(sums[len(c.series)]))
+	fmt.Fprintf(b, "| %s |\n", strings.Join(total, " | "))
+
+	a := f.activity
+	fmt.Fprintf(b, "\n### %s\n\n", l.ActivityTitle)
+	if len(a.counts) == 0 {
+		fmt.Fprintf(b, "_%s_\n", l.NoActivity)
+	} else {
+		fmt.Fprintf(b, "_%s_\n\n| %s | %s |\n| --- | ---: |\n", escape(fmt.Sprintf(l.ActivityAxis, a.bucket, f.zone())), l.Time, l.Notes)
+		for i, n := range a.counts {
+			if n > 0 {
+				fmt.Fprintf(b, "| %s | %d |\n", f.clock(a.start+int64(i*a.bucket)*60_000), n)
+			}
+		}
+	}
+
+	fmt.Fprintf(b, "\n### %s\n\n", l.EncountersTitle)
+	e := f.encounters
+	if e.rounds == 0 || len(e.met) == 0 {
+		fmt.Fprintf(b, "_%s_\n", l.NoSeating)
+		return
+	}
+	fmt.Fprintf(b, "| %s | %s |\n| ---: | ---: |\n", upperFirst(l.EncountersAxis), upperFirst(l.EncountersPeople))
+	for _, bin := range e.histogram() {
+		fmt.Fprintf(b, "| %s | %d |\n", bin.label(), bin.count)
+	}
+	b.WriteByte('\n')
+	for _, s := range f.encounterFacts() {
+		fmt.Fprintf(b, "- %s\n", escape(s))
+	}
+}
+
+func upperFirst(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return s
+	}
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
 
 // cell is text for a table cell, which cannot span lines.

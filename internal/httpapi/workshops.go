@@ -96,8 +96,7 @@ func (a *api) workshopLinks(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	key, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	return c.JSON(links(info.Workshop, strings.TrimSpace(key)))
+	return c.JSON(links(info.Workshop, bearerToken(c)))
 }
 
 // normaliseCode forgives what people do when typing a code read off a wall: lower case, spaces,
