@@ -134,7 +134,7 @@ func Deliver(s *State, e Event) Delivery {
 // nextClock is the clock once b is applied.
 func (s *State) nextClock(b Body) Clock {
 	next := *s
-	next.Participants, next.Seatings = nil, nil // applyRound must not touch what we share
+	next.Participants, next.Seatings, next.Played = nil, nil, nil // applyRound must not touch what we share
 	if started, ok := b.(RoundStarted); ok {
 		return Clock{Round: started.Round, Status: ClockRunning, StartedAt: started.StartedAt, EndsAt: started.EndsAt}
 	}

@@ -23,6 +23,12 @@ type Clock struct {
 	Remaining int64 `json:"remaining"`
 }
 
+// PlayedRound is when a round started and ended, in server milliseconds (Ended 0: not yet).
+type PlayedRound struct {
+	Started int64 `json:"started"`
+	Ended   int64 `json:"ended"`
+}
+
 // Clock statuses.
 const (
 	ClockWaiting = "waiting" // before the first round
@@ -147,6 +153,10 @@ func (s *State) applyRound(b Body) {
 			s.Seatings = append(s.Seatings, map[string]string{})
 		}
 		s.Seatings[b.Round-1] = seats
+		for len(s.Played) < b.Round {
+			s.Played = append(s.Played, PlayedRound{})
+		}
+		s.Played[b.Round-1] = PlayedRound{Started: b.StartedAt}
 	case RoundPaused:
 		s.Clock.Status, s.Clock.Remaining = ClockPaused, b.Remaining
 	case RoundResumed:
@@ -155,6 +165,9 @@ func (s *State) applyRound(b Body) {
 		s.Clock.EndsAt, s.Clock.Remaining = b.EndsAt, b.Remaining
 	case RoundEnded:
 		s.Clock.Status, s.Clock.EndsAt, s.Clock.Remaining = ClockEnded, b.At, 0
+		if b.Round >= 1 && b.Round <= len(s.Played) {
+			s.Played[b.Round-1].Ended = b.At
+		}
 	case PlanMade:
 		s.Seating = SeatingPlanned
 		s.Plan = make(map[string][]string, len(b.Plan))

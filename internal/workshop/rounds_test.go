@@ -321,3 +321,17 @@ func TestRoundDelivery(t *testing.T) {
 		t.Errorf("plan.made goes to %+v", plan)
 	}
 }
+
+func TestPlayedRoundTimes(t *testing.T) {
+	w, _, _ := roundsWorld(t, 4)
+	w.now = 1_000
+	w.must(w.fac, "round.start", nil)
+	w.now = 2_000
+	w.must(w.fac, "round.start", nil) // ends round 1
+	w.now = 3_000
+	w.must(w.fac, "round.end", nil)
+	want := []PlayedRound{{Started: 1_000, Ended: 2_000}, {Started: 2_000, Ended: 3_000}}
+	if len(w.s.Played) != 2 || w.s.Played[0] != want[0] || w.s.Played[1] != want[1] {
+		t.Fatalf("played %+v, want %+v", w.s.Played, want)
+	}
+}

@@ -25,6 +25,8 @@ type State struct {
 	Seating  string              `json:"seating"`
 	Plan     map[string][]string `json:"plan"`
 	Seatings []map[string]string `json:"seatings"`
+	// Played is when each round started and ended (0: still going), for the harvest's timeline.
+	Played []PlayedRound `json:"played,omitempty"`
 	// Deleted: the facilitator deleted the workshop; nothing is accepted any more.
 	Deleted bool `json:"deleted,omitempty"`
 	// Syntheses are the texts written together, by table id or PlenaryDoc.

@@ -24,6 +24,7 @@ type Export struct {
 	Seating      string                `json:"seating"`
 	Plan         map[string][]string   `json:"plan"`
 	Seatings     []map[string]string   `json:"seatings"`
+	Played       []PlayedRound         `json:"played"`
 	Syntheses    map[string]*Synthesis `json:"syntheses"`
 }
 
@@ -41,7 +42,10 @@ type ExportedParticipant struct {
 func (s *State) Export(now int64) Export {
 	x := Export{Format: ExportFormat, Version: ExportVersion, ExportedAt: now, Workshop: s.Workshop,
 		Tables: s.SortedTables(), Participants: []ExportedParticipant{}, Notes: []Note{},
-		Rounds: s.Rounds, Clock: s.Clock, Seating: s.Seating, Plan: s.Plan, Seatings: s.Seatings, Syntheses: s.Syntheses}
+		Rounds: s.Rounds, Clock: s.Clock, Seating: s.Seating, Plan: s.Plan, Seatings: s.Seatings, Played: s.Played, Syntheses: s.Syntheses}
+	if x.Played == nil {
+		x.Played = []PlayedRound{}
+	}
 	if x.Seatings == nil {
 		x.Seatings = []map[string]string{}
 	}
@@ -70,6 +74,7 @@ type WorkshopImported struct {
 	Seating      string                `json:"seating"`
 	Plan         map[string][]string   `json:"plan"`
 	Seatings     []map[string]string   `json:"seatings"`
+	Played       []PlayedRound         `json:"played"`
 	Syntheses    map[string]*Synthesis `json:"syntheses"`
 }
 
@@ -93,7 +98,7 @@ func (s *State) applyImport(b WorkshopImported) {
 		s.NoteOrder = append(s.NoteOrder, n.ID)
 	}
 	s.Rounds, s.Clock, s.Seating = b.Rounds, b.Clock, b.Seating
-	s.Plan, s.Seatings = b.Plan, b.Seatings
+	s.Plan, s.Seatings, s.Played = b.Plan, b.Seatings, b.Played
 	for doc, sy := range b.Syntheses {
 		s.Syntheses[doc] = sy
 	}
@@ -122,7 +127,7 @@ func DecideImport(s *State, x Export, tokenHash func(participant string) string)
 	if x.Version != ExportVersion {
 		return nil, errorf(CodeInvalid, "export version %d is not supported (this server reads version %d)", x.Version, ExportVersion)
 	}
-	b := WorkshopImported{Hosts: map[string]string{}, Rounds: x.Rounds, Clock: x.Clock, Seating: x.Seating,
+	b := WorkshopImported{Hosts: map[string]string{}, Rounds: x.Rounds, Clock: x.Clock, Seating: x.Seating, Played: x.Played,
 		Plan: map[string][]string{}, Seatings: []map[string]string{}, Syntheses: map[string]*Synthesis{}}
 	people := map[string]bool{}
 	var err *Error
@@ -218,6 +223,9 @@ func DecideImport(s *State, x Export, tokenHash func(participant string) string)
 	}
 	if b.Clock.Round < 0 || b.Clock.Round > len(b.Rounds) || len(x.Seatings) > b.Clock.Round {
 		return nil, errorf(CodeInvalid, "the clock is at round %d of %d with %d seatings", b.Clock.Round, len(b.Rounds), len(x.Seatings))
+	}
+	if len(b.Played) > b.Clock.Round {
+		return nil, errorf(CodeInvalid, "%d rounds played with the clock at round %d", len(b.Played), b.Clock.Round)
 	}
 	if b.Seating != SeatingFree && b.Seating != SeatingPlanned {
 		return nil, errorf(CodeInvalid, "seating must be %q or %q", SeatingFree, SeatingPlanned)
