@@ -42,6 +42,14 @@ func Deliver(s *State, e Event) Delivery {
 	case TableEdited:
 		both(map[string]any{"table": b.Table})
 		d.AllTables = true
+		// A new host sees their table's hidden notes, an old one no longer: both need a fresh view.
+		if old, ok := s.Tables[b.Table.ID]; ok && old.Host != b.Table.Host {
+			for _, p := range []string{old.Host, b.Table.Host} {
+				if _, ok := s.Participants[p]; ok {
+					d.Reseat = append(d.Reseat, p)
+				}
+			}
+		}
 	case TableRemoved:
 		both(map[string]any{"table": b.Table})
 		d.AllTables = true
@@ -117,6 +125,8 @@ func Deliver(s *State, e Event) Delivery {
 	case PlanMade:
 		plan := map[string]any{"seating": SeatingPlanned, "from": b.From, "itineraries": s.itinerariesWith(b.Plan)}
 		d.Fac, d.Board = plan, plan
+		d.Public = map[string]any{"seating": SeatingPlanned, "from": b.From} // phones: rounds will seat them
+		d.AllTables = true
 	case SeatingChanged:
 		both(map[string]any{"seating": b.Seating})
 		d.AllTables = true
@@ -181,7 +191,12 @@ func (d *Delivery) routeNote(s *State, id string) {
 		return
 	}
 	if n.Hidden {
+		// Only facilitators see it, and the table's host, who gets a fresh view rather than an
+		// event every phone at the table would receive.
 		d.Public = nil
+		if h := s.Tables[n.Table]; h != nil && h.Host != "" {
+			d.Reseat = []string{h.Host}
+		}
 		return
 	}
 	d.Tables = []string{n.Table}

@@ -317,8 +317,8 @@ func TestRoundDelivery(t *testing.T) {
 		}
 	}
 	plan := Deliver(w.s, Event{V: w.s.Version + 1, Body: PlanMade{From: 1, Plan: w.s.Plan}})
-	if plan.Public != nil || plan.Board == nil || plan.Fac == nil {
-		t.Errorf("plan.made goes to %+v", plan)
+	if _, ok := plan.Public.(map[string]any)["itineraries"]; ok || plan.Board == nil || plan.Fac == nil || !plan.AllTables {
+		t.Errorf("plan.made: phones must learn the seating mode, not everyone's itinerary: %+v", plan)
 	}
 }
 
@@ -333,5 +333,25 @@ func TestPlayedRoundTimes(t *testing.T) {
 	want := []PlayedRound{{Started: 1_000, Ended: 2_000}, {Started: 2_000, Ended: 3_000}}
 	if len(w.s.Played) != 2 || w.s.Played[0] != want[0] || w.s.Played[1] != want[1] {
 		t.Fatalf("played %+v, want %+v", w.s.Played, want)
+	}
+}
+
+// A table host sees their table's hidden notes: becoming host, or a change to a hidden note,
+// gives them a fresh view (the event itself goes to facilitators only).
+func TestHostViewsFollowHiddenNotes(t *testing.T) {
+	w, tables, people := roundsWorld(t, 6)
+	guest := people[5]
+	w.must(w.fac, "participant.move", map[string]any{"participant": guest.Participant, "table": tables[0]})
+	w.must(guest, "note.post", map[string]any{"note": id(800), "text": "x"})
+	w.must(w.fac, "note.hide", map[string]any{"note": id(800)})
+	d := Deliver(w.s, Event{V: w.s.Version + 1, Body: NoteDeleted{Note: id(800)}})
+	if d.Public != nil || len(d.Reseat) != 1 || d.Reseat[0] != people[0].Participant {
+		t.Fatalf("deleting a hidden note: public %v, reseat %v", d.Public, d.Reseat)
+	}
+	next := *w.s.Tables[tables[0]]
+	next.Host = guest.Participant
+	d = Deliver(w.s, Event{V: w.s.Version + 1, Body: TableEdited{Table: next}})
+	if len(d.Reseat) != 2 {
+		t.Fatalf("changing host reseats %v, want the old and the new host", d.Reseat)
 	}
 }
