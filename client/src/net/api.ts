@@ -1,7 +1,7 @@
 // The HTTP side of PROTOCOL.md §1: create a workshop, read a join code, join.
 // Errors come back as application/problem+json; callers switch on `code`, never on `detail`.
-import { decodeParticipant, decodeTable, decodeWorkshop } from './decode';
-import type { Language, Participant, Table, Workshop } from './protocol';
+import { decodeParticipant, decodeSnapshot, decodeTable, decodeWorkshop } from './decode';
+import type { Language, Participant, Snapshot, Table, Workshop } from './protocol';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -127,6 +127,12 @@ export async function downloadExport(workshopId: string, facilitatorKey: string,
   if (!res.ok) throw new ApiError('invalid', res.status, res.statusText, await res.text());
   const filename = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? path;
   return { blob: await res.blob(), filename };
+}
+
+/** The workshop as the token's role sees it (GET /api/workshops/{id}/state). */
+export async function workshopState(workshopId: string, token: string): Promise<{ v: number; state: Snapshot }> {
+  const o = record(await call('GET', `/api/workshops/${encodeURIComponent(workshopId)}/state`, undefined, token));
+  return { v: typeof o.v === 'number' ? o.v : 0, state: decodeSnapshot(o.state) };
 }
 
 export function qrURL(workshopId: string): string {

@@ -43,7 +43,7 @@ describe('decodeServerMessage', () => {
 
   it('returns null for a message or event type it does not know', () => {
     expect(decodeServerMessage({ t: 'round', n: 2 })).toBeNull();
-    expect(decodeServerMessage({ t: 'ev', v: 1, at: 1, type: 'round.started', data: {} })).toBeNull();
+    expect(decodeServerMessage({ t: 'ev', v: 1, at: 1, type: 'synthesis.changed', data: {} })).toBeNull();
   });
 
   it('reads errors with and without a command id', () => {
@@ -59,5 +59,49 @@ describe('decodeServerMessage', () => {
 
   it('refuses a welcome with an unknown role', () => {
     expect(() => decodeServerMessage({ t: 'welcome', proto: 1, role: 'admin', participant: null, serverTime: 1 })).toThrow(ProtocolError);
+  });
+});
+
+describe('rounds on the wire', () => {
+  const clock = { round: 1, status: 'running', startedAt: 1, endsAt: 1_200_001, remaining: 0 };
+
+  it('reads a snapshot from a server before rounds with the defaults', () => {
+    const { rounds: _r, clock: _c, seating: _s, ...old } = snapshot();
+    const m = decodeServerMessage({ t: 'snapshot', v: 1, state: old });
+    expect(m?.t === 'snapshot' && [m.state.rounds, m.state.clock.status, m.state.seating, m.state.itineraries]).toEqual([[], 'waiting', 'free', undefined]);
+  });
+
+  it('reads tables with a host and notes with via', () => {
+    const s = snapshot({ itineraries: { a: ['t1', ''] } });
+    const raw = { ...s, tables: s.tables.map((t) => ({ ...t, host: 'a' })), notes: [{ ...note('n', 't', 'a'), via: 'Ada' }] };
+    const m = decodeServerMessage({ t: 'snapshot', v: 1, state: raw });
+    if (m?.t !== 'snapshot') throw new Error('not a snapshot');
+    expect(m.state.tables[0].host).toBe('a');
+    expect(m.state.notes[0].via).toBe('Ada');
+    expect(m.state.itineraries).toEqual({ a: ['t1', ''] });
+  });
+
+  it('checks the clock and the seating', () => {
+    expect(decodeServerMessage({ t: 'ev', v: 2, at: 1, type: 'round.paused', data: { clock } })).toMatchObject({ data: { clock } });
+    expect(() => decodeServerMessage({ t: 'ev', v: 2, at: 1, type: 'round.paused', data: { clock: { ...clock, status: 'stopped' } } })).toThrow(ProtocolError);
+    expect(() => decodeServerMessage({ t: 'ev', v: 2, at: 1, type: 'seating.changed', data: { seating: 'random' } })).toThrow(ProtocolError);
+    expect(() => decodeServerMessage({ t: 'ev', v: 2, at: 1, type: 'round.ended', data: {} })).toThrow(/clock/);
+  });
+
+  it('round.started carries seats only for facilitators and board', () => {
+    expect(decodeServerMessage({ t: 'ev', v: 2, at: 1, type: 'round.started', data: { clock } })).toMatchObject({ data: { clock } });
+    const withSeats = decodeServerMessage({ t: 'ev', v: 2, at: 1, type: 'round.started', data: { clock, seats: { a: 't1' } } });
+    expect(withSeats).toMatchObject({ data: { seats: { a: 't1' } } });
+    expect(() => decodeServerMessage({ t: 'ev', v: 2, at: 1, type: 'round.started', data: { clock, seats: { a: 3 } } })).toThrow(/seats/);
+  });
+
+  it('plan.made and rounds.set', () => {
+    expect(decodeServerMessage({ t: 'ev', v: 3, at: 1, type: 'plan.made', data: { seating: 'planned', from: 2, itineraries: { a: ['t1', 't2'] } } })).toMatchObject({
+      data: { seating: 'planned', from: 2, itineraries: { a: ['t1', 't2'] } },
+    });
+    expect(decodeServerMessage({ t: 'ev', v: 4, at: 1, type: 'rounds.set', data: { rounds: [{ minutes: 20 }] } })).toMatchObject({
+      data: { rounds: [{ minutes: 20, question: '' }] },
+    });
+    expect(() => decodeServerMessage({ t: 'ev', v: 4, at: 1, type: 'rounds.set', data: { rounds: [{ minutes: '20' }] } })).toThrow(/minutes/);
   });
 });

@@ -3,8 +3,14 @@
 // A message that does not fit PROTOCOL.md is a ProtocolError; the socket then reconnects
 // and resumes rather than applying half of it.
 import {
+  CLOCK_STATUSES,
   PALETTE,
+  type Clock,
+  type ClockStatus,
   type Colour,
+  type Itineraries,
+  type Round,
+  type Seating,
   type EventType,
   type Note,
   type Participant,
@@ -96,6 +102,7 @@ export function decodeTable(x: unknown, p = 'table'): Table {
     question: optStr(o, 'question', p),
     colour: colour(o, 'colour', p),
     capacity: o.capacity === undefined ? 0 : num(o, 'capacity', p),
+    host: optStr(o, 'host', p),
   };
   if (o.count !== undefined) t.count = num(o, 'count', p);
   return t;
@@ -121,6 +128,7 @@ export function decodeNote(x: unknown, p = 'note'): Note {
     table: str(o, 'table', p),
     author: strOrNull(o, 'author', p),
     authorName: strOrNull(o, 'authorName', p),
+    via: strOrNull(o, 'via', p),
     text: str(o, 'text', p),
     colour: colour(o, 'colour', p),
     round: o.round === undefined ? 0 : num(o, 'round', p),
@@ -130,6 +138,56 @@ export function decodeNote(x: unknown, p = 'note'): Note {
   };
   if (o.hidden !== undefined) n.hidden = bool(o, 'hidden', p);
   return n;
+}
+
+export function decodeRound(x: unknown, p = 'round'): Round {
+  const o = obj(x, p);
+  return { minutes: num(o, 'minutes', p), question: optStr(o, 'question', p) };
+}
+
+/** Before the first round: what a server without rounds means too. */
+export function waitingClock(): Clock {
+  return { round: 0, status: 'waiting', startedAt: 0, endsAt: 0, remaining: 0 };
+}
+
+export function decodeClock(x: unknown, p = 'clock'): Clock {
+  const o = obj(x, p);
+  const status = str(o, 'status', p);
+  if (!(CLOCK_STATUSES as readonly string[]).includes(status)) fail(`${p}.status`, CLOCK_STATUSES.join('|'), status);
+  return {
+    round: num(o, 'round', p),
+    status: status as ClockStatus,
+    startedAt: o.startedAt === undefined ? 0 : num(o, 'startedAt', p),
+    endsAt: o.endsAt === undefined ? 0 : num(o, 'endsAt', p),
+    remaining: o.remaining === undefined ? 0 : num(o, 'remaining', p),
+  };
+}
+
+function seating(o: Obj, k: string, p: string): Seating {
+  const s = str(o, k, p);
+  if (s !== 'free' && s !== 'planned') fail(`${p}.${k}`, 'free|planned', s);
+  return s;
+}
+
+function strings(x: unknown, p: string): string[] {
+  if (x === null || x === undefined) return [];
+  if (!Array.isArray(x)) fail(p, 'array', x);
+  return x.map((e, i) => (typeof e === 'string' ? e : fail(`${p}[${i}]`, 'string', e)));
+}
+
+/** A map of id → string, like round.started's seats. */
+function stringMap(x: unknown, p: string): Record<string, string> {
+  const o = x === null || x === undefined ? {} : obj(x, p);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) out[k] = typeof v === 'string' ? v : fail(`${p}.${k}`, 'string', v);
+  return out;
+}
+
+export function decodeItineraries(x: unknown, p = 'itineraries'): Itineraries {
+  const o = x === null || x === undefined ? {} : obj(x, p);
+  const out: Itineraries = {};
+  for (const [k, v] of Object.entries(o)) out[k] = strings(v, `${p}.${k}`);
+  return out;
 }
 
 function decodeYou(x: unknown, p: string): You {
@@ -148,7 +206,12 @@ export function decodeSnapshot(x: unknown, p = 'state'): Snapshot {
     tables: arr(o, 'tables', p, decodeTable),
     participants: arr(o, 'participants', p, decodeParticipant),
     notes: arr(o, 'notes', p, decodeNote),
+    // A server from before rounds sends none of these: it has the defaults.
+    rounds: arr(o, 'rounds', p, decodeRound),
+    clock: o.clock === undefined || o.clock === null ? waitingClock() : decodeClock(o.clock, `${p}.clock`),
+    seating: o.seating === undefined ? 'free' : seating(o, 'seating', p),
   };
+  if (o.itineraries !== undefined && o.itineraries !== null) s.itineraries = decodeItineraries(o.itineraries, `${p}.itineraries`);
   if (o.you !== undefined && o.you !== null) s.you = decodeYou(o.you, `${p}.you`);
   return s;
 }
@@ -180,6 +243,22 @@ const eventData: Record<EventType, DataDecoder> = {
   'note.hidden': (d, p) => ({ note: str(d, 'note', p) }),
   'note.restored': (d, p) => ({ note: decodeNote(d.note, `${p}.note`) }),
   'vote.toggled': (d, p) => ({ note: str(d, 'note', p), participant: str(d, 'participant', p), on: bool(d, 'on', p) }),
+  'rounds.set': (d, p) => ({ rounds: arr(d, 'rounds', p, decodeRound) }),
+  'round.started': (d, p) => {
+    const r: { clock: Clock; seats?: Record<string, string> } = { clock: decodeClock(d.clock, `${p}.clock`) };
+    if (d.seats !== undefined) r.seats = stringMap(d.seats, `${p}.seats`);
+    return r;
+  },
+  'round.paused': (d, p) => ({ clock: decodeClock(d.clock, `${p}.clock`) }),
+  'round.resumed': (d, p) => ({ clock: decodeClock(d.clock, `${p}.clock`) }),
+  'round.extended': (d, p) => ({ clock: decodeClock(d.clock, `${p}.clock`) }),
+  'round.ended': (d, p) => ({ clock: decodeClock(d.clock, `${p}.clock`) }),
+  'plan.made': (d, p) => ({
+    seating: seating(d, 'seating', p),
+    from: num(d, 'from', p),
+    itineraries: decodeItineraries(d.itineraries, `${p}.itineraries`),
+  }),
+  'seating.changed': (d, p) => ({ seating: seating(d, 'seating', p) }),
 };
 
 export function isEventType(x: string): x is EventType {

@@ -42,12 +42,21 @@ export const commands: { [K in CommandType]: Builder<K> } = {
   'participant.edit': builder('participant.edit', ['participant', 'name', 'organisation', 'email']),
   'participant.move': (d) => ({ type: 'participant.move', data: { participant: d.participant, table: d.table ?? null } }),
   'participant.remove': builder('participant.remove', ['participant']),
-  'note.post': builder('note.post', ['note', 'table', 'text', 'colour', 'anonymous']),
+  'note.post': builder('note.post', ['note', 'table', 'text', 'colour', 'anonymous', 'for']),
   'note.edit': builder('note.edit', ['note', 'text', 'colour']),
   'note.delete': builder('note.delete', ['note']),
   'note.hide': builder('note.hide', ['note']),
   'note.restore': builder('note.restore', ['note']),
   'vote.toggle': builder('vote.toggle', ['note']),
+  'rounds.set': (d) => ({ type: 'rounds.set', data: { rounds: d.rounds.map((r) => ({ minutes: r.minutes, question: r.question })) } }),
+  'round.start': () => ({ type: 'round.start', data: {} }),
+  'round.pause': () => ({ type: 'round.pause', data: {} }),
+  'round.resume': () => ({ type: 'round.resume', data: {} }),
+  'round.extend': builder('round.extend', ['minutes']),
+  'round.end': () => ({ type: 'round.end', data: {} }),
+  'plan.make': () => ({ type: 'plan.make', data: {} }),
+  'seating.set': builder('seating.set', ['seating']),
+  'host.set': (d) => ({ type: 'host.set', data: { table: d.table, participant: d.participant ?? null } }),
 };
 
 export function command<K extends CommandType>(type: K, data: CommandDataMap[K]): Command {

@@ -41,6 +41,8 @@ export interface Table {
   question: string;
   colour: Colour;
   capacity: number;
+  /** The participant id of the table host (who stays every round), "" when none. */
+  host: string;
   /** Only in JoinInfo: how many people sit there. */
   count?: number;
 }
@@ -60,15 +62,46 @@ export interface Note {
   table: string;
   author: string | null;
   authorName: string | null;
+  /** The host's name when a host wrote this note for authorName, someone without a phone. */
+  via: string | null;
   text: string;
   colour: Colour;
   round: number;
   createdAt: number;
   editedAt: number | null;
-  /** Only in the facilitator's view (other views never receive hidden notes). */
+  /** Only in the facilitator's view and the table host's view of their own table. */
   hidden?: boolean;
   voters: string[];
 }
+
+/** One round of the schedule. */
+export interface Round {
+  minutes: number;
+  /** Asked at every table this round, on top of each table's own; "" for none. */
+  question: string;
+}
+
+export const CLOCK_STATUSES = ['waiting', 'running', 'paused', 'ended'] as const;
+export type ClockStatus = (typeof CLOCK_STATUSES)[number];
+
+/** Where the room is in its rounds. Times are server milliseconds. */
+export interface Clock {
+  /** The round running, paused or last ended, from 1; 0 before the first. */
+  round: number;
+  status: ClockStatus;
+  startedAt: number;
+  /** When the round ends if nobody pauses or extends it; past it, the room is in overtime. */
+  endsAt: number;
+  /** Milliseconds left when paused. */
+  remaining: number;
+}
+
+export type Seating = 'free' | 'planned';
+
+/** Participant id → table id per round ("" where unknown). Facilitators and board only. */
+export type Itineraries = Record<string, string[]>;
+
+export const ROUND_LIMITS = { rounds: 12, minutes: 240, extend: 60 } as const;
 
 export interface You {
   participant: string;
@@ -81,6 +114,11 @@ export interface Snapshot {
   tables: Table[];
   participants: Participant[];
   notes: Note[];
+  rounds: Round[];
+  clock: Clock;
+  seating: Seating;
+  /** Facilitators and board only. */
+  itineraries?: Itineraries;
   you?: You;
 }
 
@@ -103,6 +141,16 @@ export interface EventDataMap {
   'note.hidden': { note: string };
   'note.restored': { note: Note };
   'vote.toggled': { note: string; participant: string; on: boolean };
+  'rounds.set': { rounds: Round[] };
+  /** seats: facilitators and board only (participant id → table id for this round). */
+  'round.started': { clock: Clock; seats?: Record<string, string> };
+  'round.paused': { clock: Clock };
+  'round.resumed': { clock: Clock };
+  'round.extended': { clock: Clock };
+  'round.ended': { clock: Clock };
+  /** Facilitators and board only. */
+  'plan.made': { seating: Seating; from: number; itineraries: Itineraries };
+  'seating.changed': { seating: Seating };
 }
 export type EventType = keyof EventDataMap;
 export type WorkshopEvent = {
@@ -119,12 +167,22 @@ export interface CommandDataMap {
   'participant.edit': { participant: string; name?: string; organisation?: string; email?: string };
   'participant.move': { participant: string; table: string | null };
   'participant.remove': { participant: string };
-  'note.post': { note: string; table?: string; text: string; colour: Colour; anonymous: boolean };
+  /** for: the name of someone without a phone, for whom a table host (or a facilitator) writes. */
+  'note.post': { note: string; table?: string; text: string; colour: Colour; anonymous: boolean; for?: string };
   'note.edit': { note: string; text?: string; colour?: Colour };
   'note.delete': { note: string };
   'note.hide': { note: string };
   'note.restore': { note: string };
   'vote.toggle': { note: string };
+  'rounds.set': { rounds: Round[] };
+  'round.start': Record<string, never>;
+  'round.pause': Record<string, never>;
+  'round.resume': Record<string, never>;
+  'round.extend': { minutes: number };
+  'round.end': Record<string, never>;
+  'plan.make': Record<string, never>;
+  'seating.set': { seating: Seating };
+  'host.set': { table: string; participant: string | null };
 }
 export type CommandType = keyof CommandDataMap;
 export type Command = { [K in CommandType]: { type: K; data: CommandDataMap[K] } }[CommandType];
@@ -143,6 +201,7 @@ export type ErrorCode =
   | 'invalid'
   | 'too_long'
   | 'not_empty'
+  | 'table_full'
   | 'duplicate'
   | 'rate_limited'
   | 'unavailable'
@@ -159,7 +218,7 @@ export type ServerMessage =
   | { t: 'error'; id?: string; code: string; message: string; retryAfterMs?: number }
   | { t: 'pong'; n: number; serverTime: number }
   | { t: 'bye'; reason: string }
-  /** Facilitators only: the participants connected now (the whole list each time). Not in PROTOCOL.md yet. */
+  /** Facilitators only: the participants connected now (the whole list each time). */
   | { t: 'presence'; online: string[] };
 
 export type ClientMessage =

@@ -1,6 +1,7 @@
 // One WebSocket to the server that keeps itself alive: hello (with `since`, to resume),
 // ping/pong to notice a dead socket that the phone never reported, reconnection with
 // exponential backoff and jitter, and the close codes of PROTOCOL.md §2 "Goodbye".
+import { CLOCK_BURST, CLOCK_BURST_GAP_MS, type ClockSample } from './clock';
 import { decodeServerMessage, splitFrame } from './decode';
 import { encode, hello, ping } from './encode';
 import { CLOSE, type ClientMessage, type ServerMessage } from './protocol';
@@ -55,6 +56,10 @@ export interface SocketOptions {
   onStatus: (s: ConnectionStatus) => void;
   /** The socket closed (for any reason): commands in flight must be sent again. */
   onDisconnect?: () => void;
+  /** A measurement of the server's clock: hello→welcome and every ping→pong (see clock.ts). */
+  onClockSample?: (s: ClockSample) => void;
+  /** Our clock, for the samples (tests may replace it). */
+  now?: () => number;
   WebSocket?: typeof WebSocket;
   random?: () => number;
   /** Defaults to the browser's window (online/offline, visibility); null in tests. */
@@ -76,6 +81,11 @@ export class Socket {
   private helloTimer: ReturnType<typeof setTimeout> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private burstTimers: ReturnType<typeof setTimeout>[] = [];
+  /** When each unanswered ping (by n), and the hello, left. */
+  private pingSent = new Map<number, number>();
+  private helloSent = 0;
+  private readonly now: () => number;
   private readonly WS: typeof WebSocket;
   private readonly random: () => number;
   private readonly win: Window | null;
@@ -83,6 +93,7 @@ export class Socket {
   constructor(private readonly o: SocketOptions) {
     this.WS = o.WebSocket ?? WebSocket;
     this.random = o.random ?? Math.random;
+    this.now = o.now ?? Date.now;
     this.win = o.window === undefined ? (typeof window === 'undefined' ? null : window) : o.window;
   }
 
@@ -155,6 +166,7 @@ export class Socket {
     }
     this.ws = ws;
     ws.onopen = () => {
+      this.helloSent = this.now();
       this.send(hello(this.o.workshop, this.o.token, this.o.since()));
       this.helloTimer = setTimeout(() => this.lost(null), HELLO_TIMEOUT_MS);
     };
@@ -194,15 +206,20 @@ export class Socket {
         case 'welcome':
           this.clearHello();
           this.setStatus('syncing');
+          this.o.onClockSample?.({ sent: this.helloSent, received: this.now(), serverTime: m.serverTime });
           this.startPing();
           break;
         case 'synced':
           this.attempt = 0;
           this.setStatus('online');
           break;
-        case 'pong':
+        case 'pong': {
+          const sent = this.pingSent.get(m.n);
+          this.pingSent.delete(m.n);
+          if (sent !== undefined) this.o.onClockSample?.({ sent, received: this.now(), serverTime: m.serverTime });
           this.clearPong();
           break;
+        }
         case 'bye':
           this.byeReason = m.reason;
           break;
@@ -212,15 +229,22 @@ export class Socket {
     }
   }
 
+  /** A few pings in quick succession settle the clock offset, then the keepalive takes over. */
   private startPing(): void {
     this.stopPing();
+    for (let i = 0; i < CLOCK_BURST; i++) {
+      this.burstTimers.push(setTimeout(() => this.pingNow(), i * CLOCK_BURST_GAP_MS));
+    }
     this.pingTimer = setInterval(() => this.pingNow(), PING_INTERVAL_MS);
   }
 
   /** Sends a ping and treats the socket as dead if no pong comes back in time. */
   pingNow(): void {
     if (!this.ws || this.pongTimer) return;
-    if (!this.send(ping(++this.pingN))) return;
+    const n = ++this.pingN;
+    const sent = this.now();
+    if (!this.send(ping(n))) return;
+    this.pingSent.set(n, sent);
     this.pongTimer = setTimeout(() => {
       this.pongTimer = null;
       this.lost(null);
@@ -230,6 +254,9 @@ export class Socket {
   private stopPing(): void {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = null;
+    for (const b of this.burstTimers) clearTimeout(b);
+    this.burstTimers = [];
+    this.pingSent.clear();
     this.clearPong();
   }
   private clearPong(): void {

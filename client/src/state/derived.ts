@@ -2,8 +2,8 @@
 // participant should see them right now — with what is still in the outbox laid on top,
 // marked pending, so nothing typed ever seems to vanish.
 import type { PendingCommand } from '../net/outbox';
-import type { CommandDataMap, Note, Participant, Table } from '../net/protocol';
-import type { WorkshopModel } from './workshop';
+import type { Clock, CommandDataMap, Note, Participant, Round, Table } from '../net/protocol';
+import { hostedBy, type WorkshopModel } from './workshop';
 
 export interface ShownNote {
   note: Note;
@@ -61,13 +61,20 @@ export function countsByTable(m: WorkshopModel): Record<string, TableCounts> {
 
 /**
  * The notes of one table as a participant sees them: the model's notes plus the effect of
- * every command still in the outbox (posted, edited, deleted, voted), newest first.
+ * every command still in the outbox (posted, edited, deleted, voted, hidden), newest first.
+ * Hidden notes are there only for the table's host (`withHidden`), marked hidden.
  */
-export function shownNotes(m: WorkshopModel, table: string | null, pending: readonly PendingCommand[], myName = ''): ShownNote[] {
+export function shownNotes(
+  m: WorkshopModel,
+  table: string | null,
+  pending: readonly PendingCommand[],
+  myName = '',
+  withHidden = false,
+): ShownNote[] {
   const me = m.me;
   const byId = new Map<string, ShownNote>();
   for (const n of Object.values(m.notes)) {
-    if (n.table !== table || n.hidden) continue;
+    if (n.table !== table || (n.hidden && !withHidden)) continue;
     byId.set(n.id, {
       note: n,
       pending: false,
@@ -92,10 +99,11 @@ export function shownNotes(m: WorkshopModel, table: string | null, pending: read
             id: d.note,
             table: table ?? '',
             author: d.anonymous ? null : me,
-            authorName: d.anonymous ? null : myName,
+            authorName: d.for ? d.for : d.anonymous ? null : myName,
+            via: d.for ? myName : null,
             text: d.text,
             colour: d.colour,
-            round: 0,
+            round: m.clock.round,
             createdAt: c.createdAt,
             editedAt: null,
             voters: [],
@@ -132,7 +140,162 @@ export function shownNotes(m: WorkshopModel, table: string | null, pending: read
         s.pending = true;
         break;
       }
+      case 'note.hide':
+      case 'note.restore': {
+        const s = byId.get((c.data as CommandDataMap['note.hide']).note);
+        if (!s) break;
+        s.note = { ...s.note, hidden: c.type === 'note.hide' };
+        s.pending = true;
+        break;
+      }
     }
   }
   return [...byId.values()].sort((a, b) => newestFirst(a.note, b.note));
+}
+
+// ---- Rounds ----
+
+/** The round running, paused or last ended (0 before the first). */
+export function currentRound(m: WorkshopModel): number {
+  return m.clock.round;
+}
+
+/** The round that starts next, or null after the last. */
+export function nextRound(m: WorkshopModel): number | null {
+  const n = m.clock.round + 1;
+  return n <= m.rounds.length ? n : null;
+}
+
+/** Whether a round is going on now (running, overtime included, or paused). */
+export function roundInProgress(c: Clock): boolean {
+  return c.round > 0 && (c.status === 'running' || c.status === 'paused');
+}
+
+/** Round n of the schedule (counting from 1), or null. */
+export function roundAt(m: WorkshopModel, n: number): Round | null {
+  return n >= 1 ? (m.rounds[n - 1] ?? null) : null;
+}
+
+/** The table this client's participant hosts, or null. */
+export function myHostedTable(m: WorkshopModel): Table | null {
+  return tableById(m, hostedBy(m, m.me));
+}
+
+/** Whether I host the table I sit at. */
+export function amHostHere(m: WorkshopModel): boolean {
+  return m.myTable !== null && hostedBy(m, m.me) === m.myTable;
+}
+
+/** The note's author as a table shows it: "Dan (via Ada)" when a host wrote it for Dan. */
+export function authorOf(
+  n: Pick<Note, 'authorName' | 'via'>,
+  anonymous: string,
+  via: (name: string, host: string) => string = (a, h) => `${a} (via ${h})`,
+): string {
+  const name = n.authorName || anonymous;
+  return n.via ? via(name, n.via) : name;
+}
+
+/**
+ * Splits a table's notes: those of the current round (and later), and those left by earlier
+ * rounds, which someone arriving at the table reads apart. Before the first round every note
+ * is "current".
+ */
+export function splitByRound<T extends { note: Note }>(shown: readonly T[], round: number): { current: T[]; earlier: T[] } {
+  const current: T[] = [];
+  const earlier: T[] = [];
+  for (const s of shown) (s.note.round < round ? earlier : current).push(s);
+  return { current, earlier };
+}
+
+/**
+ * The round a host briefs newcomers about: during round N, what round N−1 wrote; between
+ * rounds, what the round that just ended wrote. Null when there is none yet.
+ */
+export function briefRound(c: Clock): number | null {
+  const r = c.status === 'ended' ? c.round : c.round - 1;
+  return r >= 1 ? r : null;
+}
+
+/** The round whose seating a screen should show: the one going on, else the next one. */
+export function seatingRound(m: WorkshopModel): number {
+  if (roundInProgress(m.clock) || nextRound(m) === null) return Math.max(1, m.clock.round);
+  return m.clock.round + 1;
+}
+
+export interface RoundSeating {
+  round: number;
+  /** Table id → the people who sit there that round, by name. */
+  byTable: Record<string, Participant[]>;
+  /** People with no known table that round (free seating, latecomers). */
+  unknown: Participant[];
+}
+
+/**
+ * Who sits where in round n, from the itineraries (facilitators and board). For the round going
+ * on, someone the itineraries do not place is where they sit now.
+ */
+export function seatingOf(m: WorkshopModel, n: number): RoundSeating {
+  const byTable: Record<string, Participant[]> = {};
+  for (const t of m.tables) byTable[t.id] = [];
+  const unknown: Participant[] = [];
+  const now = n === m.clock.round && roundInProgress(m.clock);
+  const people = Object.values(m.participants).sort((a, b) => a.name.localeCompare(b.name));
+  for (const p of people) {
+    let t = m.itineraries?.[p.id]?.[n - 1] || '';
+    if (!t && now && p.table) t = p.table;
+    if (t && byTable[t]) byTable[t].push(p);
+    else unknown.push(p);
+  }
+  return { round: n, byTable, unknown };
+}
+
+/** Who sits where right now (free seating: where people chose to sit). */
+export function seatedNow(m: WorkshopModel): RoundSeating {
+  const byTable: Record<string, Participant[]> = {};
+  for (const t of m.tables) byTable[t.id] = [];
+  const unknown: Participant[] = [];
+  for (const p of Object.values(m.participants).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (p.table && byTable[p.table]) byTable[p.table].push(p);
+    else unknown.push(p);
+  }
+  return { round: m.clock.round, byTable, unknown };
+}
+
+/** Whether any round from n on has planned seats (the plan view has something to show). */
+export function hasPlan(m: WorkshopModel): boolean {
+  return m.seating === 'planned' && Object.values(m.itineraries ?? {}).some((it) => it.some((t) => t !== ''));
+}
+
+/** Where this phone last said "I'm here": the round and the table. */
+export interface Arrival {
+  round: number;
+  table: string | null;
+}
+
+export type RoundPrompt =
+  | { kind: 'goto'; round: number; table: Table; question: string; host: boolean }
+  | { kind: 'choose'; round: number; table: Table | null; question: string };
+
+/**
+ * What a phone should say when a round starts. With planned seating: "go to table N" when my
+ * table is not the one I last confirmed (or I never confirmed one), which also covers a
+ * facilitator moving me by hand. A table host is told the same way, whatever the seating: the
+ * server seats hosts at their table every round. With free seating: "round N, choose your
+ * table" once per round. Nothing between rounds.
+ */
+export function roundPrompt(m: WorkshopModel, arrived: Arrival | null): RoundPrompt | null {
+  const c = m.clock;
+  if (!roundInProgress(c)) return null;
+  const table = tableById(m, m.myTable);
+  const question = roundAt(m, c.round)?.question ?? '';
+  const host = table !== null && table.host !== '' && table.host === m.me;
+  if (m.seating === 'planned' || host) {
+    if (!table) return null;
+    if (arrived && arrived.round > 0 && arrived.table === table.id) return null;
+    return { kind: 'goto', round: c.round, table, question, host };
+  }
+  if (arrived && arrived.round >= c.round) return null;
+  if (!table) return null; // the table picker is on screen already
+  return { kind: 'choose', round: c.round, table, question };
 }

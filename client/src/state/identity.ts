@@ -69,3 +69,19 @@ export function keyFromHash(hash: string): string | null {
   const m = /(?:^#|&)k=([A-Za-z0-9_-]+)/.exec(hash);
   return m ? m[1] : null;
 }
+
+const arrivalKey = (workshop: string) => `nappe.arrived.${workshop}`;
+
+/** Where this phone last said "I'm here" (round and table), so a reload does not ask again. */
+export function loadArrival(workshop: string, s: KeyValueStore = storage()): { round: number; table: string | null } | null {
+  const a = read<{ round: number; table: string | null }>(s, arrivalKey(workshop));
+  return a && typeof a.round === 'number' ? a : null;
+}
+
+export function saveArrival(workshop: string, a: { round: number; table: string | null }, s: KeyValueStore = storage()): void {
+  try {
+    s.setItem(arrivalKey(workshop), JSON.stringify(a));
+  } catch {
+    // private mode: the prompt may come back after a reload, nothing worse
+  }
+}

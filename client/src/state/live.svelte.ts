@@ -3,6 +3,8 @@
 //
 //   view ── send() ──► Outbox (localStorage) ── cmd ──► Socket ──► server
 //   view ◄── model ◄── applyEvent / applySnapshot ◄── ev / snapshot ◄── Socket
+import { workshopState } from '../net/api';
+import { ClockEstimator } from '../net/clock';
 import { Outbox, type FailedCommand, type KeyValueStore, type PendingCommand } from '../net/outbox';
 import { cmd } from '../net/encode';
 import type { Command, ServerMessage } from '../net/protocol';
@@ -26,6 +28,19 @@ export interface LiveOptions {
 
 /** Saving the cached state at most this often. */
 const CACHE_DELAY_MS = 400;
+
+/**
+ * WORKAROUND for a gap on the server side (reported with this change; remove once phones get
+ * the seating mode by event). `plan.made` reaches only facilitators and projectors, and
+ * `seating.changed` is sent only when seating becomes free, so a phone learns that seating is
+ * planned from a snapshot alone, and a snapshot comes at a round start only to phones whose
+ * table or table mates change. A phone that stays put would go on believing seating is free and
+ * say "choose your table" instead of "go to table N". So when a round starts, a phone that
+ * believes seating is free and got no snapshot asks for its state once, after this delay plus
+ * up to SEATING_CHECK_JITTER_MS at random (a room of phones must not ask at once).
+ */
+const SEATING_CHECK_DELAY_MS = 700;
+const SEATING_CHECK_JITTER_MS = 1500;
 
 interface Cached {
   who: string;
@@ -62,8 +77,9 @@ export class LiveWorkshop {
   online = $state<string[] | null>(null);
   /** True once the state is known (synced once, or restored from the cache). */
   ready = $state(false);
-  /** The server's clock minus ours, from welcome and pong. */
-  clockOffset = 0;
+  /** The server's clock minus ours (ms), estimated from hello→welcome and ping→pong. */
+  clockOffset = $state(0);
+  readonly clock = new ClockEstimator();
 
   readonly outbox: Outbox;
   private readonly socket: Socket;
@@ -74,6 +90,8 @@ export class LiveWorkshop {
   private retries = 0;
   private cacheTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: () => void;
+  private seatingTimer: ReturnType<typeof setTimeout> | null = null;
+  private snapshotCount = 0;
 
   constructor(private readonly o: LiveOptions) {
     this.storage = o.storage ?? localStorage;
@@ -94,9 +112,14 @@ export class LiveWorkshop {
       since: () => this.model.v,
       onMessage: (m) => this.receive(m),
       onStatus: (s) => {
+        if (s === 'syncing') this.clock.newSeries();
         this.status = s;
       },
       onDisconnect: () => this.outbox.reset(),
+      onClockSample: (sample) => {
+        const o = this.clock.add(sample);
+        if (o !== this.clockOffset) this.clockOffset = o;
+      },
       WebSocket: o.WebSocket,
       window: o.window,
       random: o.random,
@@ -113,10 +136,16 @@ export class LiveWorkshop {
     this.socket.stop();
     this.unsubscribe();
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.seatingTimer) clearTimeout(this.seatingTimer);
     if (this.cacheTimer) {
       clearTimeout(this.cacheTimer);
       this.saveCache();
     }
+  }
+
+  /** The server's clock now, as well as this device can tell. */
+  serverNow(): number {
+    return Date.now() + this.clockOffset;
   }
 
   /** Tries to reconnect now (the "Reconnect" button). */
@@ -152,14 +181,17 @@ export class LiveWorkshop {
     switch (m.t) {
       case 'welcome':
         setIdentity(this.model, m.role, m.participant);
-        this.clockOffset = m.serverTime - Date.now();
         break;
       case 'snapshot':
         applySnapshot(this.model, m.v, m.state);
+        this.snapshotCount++;
         this.cacheSoon();
         break;
       case 'ev':
-        if (applyEvent(this.model, m)) this.cacheSoon();
+        if (applyEvent(this.model, m)) {
+          this.cacheSoon();
+          if (m.type === 'round.started') this.checkSeatingSoon();
+        }
         break;
       case 'synced':
         this.ready = true;
@@ -183,14 +215,33 @@ export class LiveWorkshop {
         break;
       }
       case 'pong':
-        this.clockOffset = m.serverTime - Date.now();
-        break;
+        break; // the socket hands the clock sample over (onClockSample)
       case 'presence':
         this.online = m.online;
         break;
       case 'bye':
         break;
     }
+  }
+
+  /** See SEATING_CHECK_DELAY_MS. */
+  private checkSeatingSoon(): void {
+    if (this.model.role !== 'participant' || this.model.seating !== 'free' || this.seatingTimer) return;
+    const snapshots = this.snapshotCount;
+    const random = this.o.random ?? Math.random;
+    this.seatingTimer = setTimeout(
+      () => {
+        this.seatingTimer = null;
+        if (this.snapshotCount !== snapshots || this.model.seating !== 'free') return;
+        workshopState(this.o.workshop, this.o.token).then(
+          ({ state }) => {
+            if (this.model.seating !== state.seating) this.model.seating = state.seating;
+          },
+          () => {}, // the next snapshot will tell
+        );
+      },
+      SEATING_CHECK_DELAY_MS + random() * SEATING_CHECK_JITTER_MS,
+    );
   }
 
   private retryLater(afterMs?: number): void {

@@ -5,6 +5,7 @@ import { command } from '../net/encode';
 import { outboxKey, LiveWorkshop } from './live.svelte';
 import { ADA, FakeWebSocket, MemoryStorage, T1, W, note, snapshot } from '../testing/fakes';
 import { HELLO_TIMEOUT_MS, PING_INTERVAL_MS, PONG_TIMEOUT_MS, RECONNECT_BASE_DELAY_MS } from '../net/socket';
+import { CLOCK_BURST, CLOCK_BURST_GAP_MS } from '../net/clock';
 
 const TOKEN = 'x'.repeat(43);
 
@@ -210,18 +211,47 @@ describe('outbox through the socket', () => {
 });
 
 describe('keepalive and goodbye', () => {
-  it('pings every 20 s and reconnects when no pong comes within 10 s', async () => {
+  it('settles the clock with a burst of pings on connect, then pings every 20 s; reconnects when no pong comes within 10 s', async () => {
     start();
     const ws = connect();
+    // The burst: CLOCK_BURST pings CLOCK_BURST_GAP_MS apart, each answered.
+    for (let i = 1; i <= CLOCK_BURST; i++) {
+      await vi.advanceTimersByTimeAsync(i === 1 ? 0 : CLOCK_BURST_GAP_MS);
+      expect(ws.messages().at(-1)).toEqual({ t: 'ping', n: i });
+      ws.push({ t: 'pong', n: i, serverTime: 5 });
+    }
+    const sent = ws.messages().length;
+    await vi.advanceTimersByTimeAsync(PING_INTERVAL_MS - (CLOCK_BURST - 1) * CLOCK_BURST_GAP_MS - 1);
+    expect(ws.messages().length).toBe(sent);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ws.messages().at(-1)).toEqual({ t: 'ping', n: CLOCK_BURST + 1 });
+    ws.push({ t: 'pong', n: CLOCK_BURST + 1, serverTime: 5 });
     await vi.advanceTimersByTimeAsync(PING_INTERVAL_MS);
-    expect(ws.messages().at(-1)).toEqual({ t: 'ping', n: 1 });
-    ws.push({ t: 'pong', n: 1, serverTime: 5 });
-    await vi.advanceTimersByTimeAsync(PING_INTERVAL_MS);
-    expect(ws.messages().at(-1)).toEqual({ t: 'ping', n: 2 });
+    expect(ws.messages().at(-1)).toEqual({ t: 'ping', n: CLOCK_BURST + 2 });
     await vi.advanceTimersByTimeAsync(PONG_TIMEOUT_MS);
     expect(ws.closedByClient).toBe(true);
     await vi.advanceTimersByTimeAsync(RECONNECT_BASE_DELAY_MS);
     expect(FakeWebSocket.all.length).toBe(2);
+  });
+
+  it('estimates the server clock from welcome and pongs, keeping the fastest round trip', async () => {
+    // This device is 3 minutes behind the server; the network takes 40 ms each way.
+    const skew = 180_000;
+    const live = start();
+    const ws = FakeWebSocket.last();
+    ws.open(); // hello leaves now; the server stamps its welcome as it arrives here, 40 ms later
+    await vi.advanceTimersByTimeAsync(40);
+    ws.push({ ...welcome, serverTime: Date.now() + skew }, snap(10), { t: 'synced', v: 10 });
+    expect(Math.abs(live.clockOffset - skew)).toBeLessThanOrEqual(20); // half the round trip
+    // The first ping of the burst, answered in 10 ms each way, wins over the slower hello.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ws.messages().at(-1)).toMatchObject({ t: 'ping', n: 1 });
+    await vi.advanceTimersByTimeAsync(10);
+    const serverTime = Date.now() + skew;
+    await vi.advanceTimersByTimeAsync(10);
+    ws.push({ t: 'pong', n: 1, serverTime });
+    expect(live.clockOffset).toBe(skew);
+    expect(Math.abs(live.serverNow() - (Date.now() + skew))).toBeLessThanOrEqual(1);
   });
 
   it('gives up on a socket that never says welcome', async () => {
@@ -274,5 +304,53 @@ describe('keepalive and goodbye', () => {
     expect(FakeWebSocket.all.length).toBe(2);
     await vi.advanceTimersByTimeAsync(RECONNECT_BASE_DELAY_MS);
     expect(FakeWebSocket.all.length).toBe(3);
+  });
+});
+
+describe('seating on a phone (workaround: phones get no event when a plan is made)', () => {
+  const started = (v: number) => ({
+    t: 'ev',
+    v,
+    at: 1,
+    type: 'round.started',
+    data: { clock: { round: 1, status: 'running', startedAt: 1, endsAt: 1_200_001, remaining: 0 } },
+  });
+
+  function stubState(seating: string) {
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => {
+      const state = { ...snapshot({ seating: seating as 'free' }), you: { participant: ADA, table: T1, mine: [] } };
+      return new Response(JSON.stringify({ v: 12, state }), { status: 200 });
+    });
+    vi.stubGlobal('fetch', fetch);
+    return fetch;
+  }
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('a phone that stays put at a round start asks once for the seating mode', async () => {
+    const fetch = stubState('planned');
+    const live = start();
+    const ws = connect(10);
+    ws.push(started(11));
+    await vi.advanceTimersByTimeAsync(699);
+    expect(fetch).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe(`/api/workshops/${W}/state`);
+    expect((init?.headers as Record<string, string>).Authorization).toBe(`Bearer ${TOKEN}`);
+    await vi.waitFor(() => expect(live.model.seating).toBe('planned'));
+  });
+
+  it('does not ask when a snapshot follows the round start, or seating is known to be planned', async () => {
+    const fetch = stubState('planned');
+    const live = start();
+    const ws = connect(10);
+    ws.push(started(11), snap(11), { t: 'synced', v: 11 });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fetch).not.toHaveBeenCalled();
+    live.model.seating = 'planned';
+    ws.push({ ...started(12), v: 12 });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fetch).not.toHaveBeenCalled();
   });
 });

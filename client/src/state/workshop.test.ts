@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventDataMap, EventType, Role, Snapshot, WorkshopEvent } from '../net/protocol';
-import { ADA, BOB, CLEO, T1, T2, note, person, snapshot, table, workshop } from '../testing/fakes';
-import { applyEvent, applySnapshot, emptyModel, setIdentity, toSnapshot, type WorkshopModel } from './workshop';
+import { ADA, BOB, CLEO, T1, T2, clock, note, person, snapshot, table, workshop } from '../testing/fakes';
+import { applyEvent, applySnapshot, emptyModel, hostedBy, moderates, setIdentity, toSnapshot, type WorkshopModel } from './workshop';
 
 function model(role: Role, s: Snapshot = snapshot(), v = 10): WorkshopModel {
   const m = emptyModel();
@@ -212,5 +212,163 @@ describe('toSnapshot', () => {
     const s = participantSnapshot();
     const m = model('participant', s);
     expect(toSnapshot(m)).toEqual(s);
+  });
+});
+
+// ---- Rounds, clock, seating, hosts ----
+
+const T3 = '0b7d3c2a-0000-4000-8000-0000000000a3';
+const running1 = clock({ round: 1, status: 'running', startedAt: 1000, endsAt: 1_201_000 });
+
+function boardWithPlan(): WorkshopModel {
+  return model(
+    'board',
+    snapshot({
+      tables: [table(T1, 1), table(T2, 2), table(T3, 3)],
+      participants: [person(ADA, 'Ada', T1), person(BOB, 'Bob', T1)],
+      itineraries: { [ADA]: ['', '', ''], [BOB]: ['', '', ''] },
+    }),
+  );
+}
+
+describe('snapshot with rounds', () => {
+  it('takes the schedule, clock, seating and itineraries', () => {
+    const m = model('facilitator', snapshot({ clock: running1, seating: 'planned', itineraries: { [ADA]: [T1, T2, T1] } }));
+    expect(m.rounds.length).toBe(3);
+    expect(m.clock).toEqual(running1);
+    expect(m.seating).toBe('planned');
+    expect(m.itineraries).toEqual({ [ADA]: [T1, T2, T1] });
+  });
+
+  it('a participant has no itineraries', () => {
+    expect(model('participant', participantSnapshot()).itineraries).toBeNull();
+  });
+});
+
+describe('round events', () => {
+  it('rounds.set replaces the schedule and resizes itineraries', () => {
+    const m = boardWithPlan();
+    m.itineraries![ADA] = [T1, T2, T3];
+    applyEvent(m, ev('rounds.set', { rounds: [{ minutes: 15, question: 'Et après ?' }, { minutes: 10, question: '' }] }));
+    expect(m.rounds).toEqual([{ minutes: 15, question: 'Et après ?' }, { minutes: 10, question: '' }]);
+    expect(m.itineraries![ADA]).toEqual([T1, T2]);
+    applyEvent(m, ev('rounds.set', { rounds: [1, 2, 3, 4].map(() => ({ minutes: 5, question: '' })) }));
+    expect(m.itineraries![ADA]).toEqual([T1, T2, '', '']);
+  });
+
+  it('plan.made sets planned seating and the itineraries', () => {
+    const m = boardWithPlan();
+    applyEvent(m, ev('plan.made', { seating: 'planned', from: 1, itineraries: { [ADA]: [T1, T1, T1], [BOB]: [T2, T3, T1] } }));
+    expect(m.seating).toBe('planned');
+    expect(m.itineraries![BOB]).toEqual([T2, T3, T1]);
+  });
+
+  it('round.started with seats (board) moves people and records the round in the itineraries', () => {
+    const m = boardWithPlan();
+    applyEvent(m, ev('plan.made', { seating: 'planned', from: 1, itineraries: { [ADA]: [T1, T1, T1], [BOB]: [T2, T3, T1] } }));
+    applyEvent(m, ev('round.started', { clock: running1, seats: { [ADA]: T1, [BOB]: T2 } }));
+    expect(m.clock).toEqual(running1);
+    expect(m.participants[BOB].table).toBe(T2);
+    expect(m.itineraries![BOB]).toEqual([T2, T3, T1]);
+    // Round 2: Bob is not in the seats this time (say he left his phone): unknown for round 2.
+    applyEvent(m, ev('round.started', { clock: { ...running1, round: 2 }, seats: { [ADA]: T1 } }));
+    expect(m.itineraries![BOB]).toEqual([T2, '', T1]);
+    expect(m.participants[BOB].table).toBe(T2);
+  });
+
+  it('round.started without seats (a phone) only sets the clock', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, ev('round.started', { clock: running1 }));
+    expect(m.clock).toEqual(running1);
+    expect(m.myTable).toBe(T1);
+  });
+
+  it('round.paused, round.resumed, round.extended and round.ended replace the clock', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, ev('round.started', { clock: running1 }));
+    const paused = { ...running1, status: 'paused' as const, remaining: 60_000 };
+    applyEvent(m, ev('round.paused', { clock: paused }));
+    expect(m.clock).toEqual(paused);
+    const resumed = { ...running1, endsAt: 2_000_000 };
+    applyEvent(m, ev('round.resumed', { clock: resumed }));
+    expect(m.clock).toEqual(resumed);
+    const extended = { ...running1, endsAt: 2_300_000 };
+    applyEvent(m, ev('round.extended', { clock: extended }));
+    expect(m.clock).toEqual(extended);
+    const ended = { ...running1, status: 'ended' as const, endsAt: 1_500_000 };
+    applyEvent(m, ev('round.ended', { clock: ended }));
+    expect(m.clock).toEqual(ended);
+  });
+
+  it('seating.changed to free drops the plan of the rounds not started yet', () => {
+    const m = boardWithPlan();
+    applyEvent(m, ev('plan.made', { seating: 'planned', from: 1, itineraries: { [ADA]: [T1, T1, T1], [BOB]: [T2, T3, T1] } }));
+    applyEvent(m, ev('round.started', { clock: running1, seats: { [ADA]: T1, [BOB]: T2 } }));
+    applyEvent(m, ev('seating.changed', { seating: 'free' }));
+    expect(m.seating).toBe('free');
+    expect(m.itineraries![BOB]).toEqual([T2, '', '']);
+  });
+
+  it('someone who joins or moves during a round is seated for that round', () => {
+    const m = boardWithPlan();
+    applyEvent(m, ev('round.started', { clock: running1, seats: { [ADA]: T1, [BOB]: T1 } }));
+    applyEvent(m, ev('participant.joined', { participant: person(CLEO, 'Cléo', T3) }));
+    expect(m.itineraries![CLEO]).toEqual([T3, '', '']);
+    applyEvent(m, ev('participant.moved', { participant: BOB, table: T2, from: T1 }));
+    expect(m.itineraries![BOB]).toEqual([T2, '', '']);
+    // Between rounds a move changes nothing that was played.
+    applyEvent(m, ev('round.ended', { clock: { ...running1, status: 'ended' } }));
+    applyEvent(m, ev('participant.moved', { participant: BOB, table: T3, from: T2 }));
+    expect(m.itineraries![BOB]).toEqual([T2, '', '']);
+  });
+
+  it('participant.removed drops their itinerary and the table they hosted', () => {
+    const m = boardWithPlan();
+    applyEvent(m, ev('table.edited', { table: table(T1, 1, { host: BOB }) }));
+    applyEvent(m, ev('participant.removed', { participant: BOB }));
+    expect(m.itineraries![BOB]).toBeUndefined();
+    expect(m.tables[0].host).toBe('');
+  });
+});
+
+describe('table hosts', () => {
+  const hostSnapshot = () =>
+    snapshot({
+      tables: [table(T1, 1, { host: ADA }), table(T2, 2)],
+      notes: [note('n1', T1, ADA), note('h1', T1, BOB, { hidden: true }), note('v1', T1, BOB, { hidden: false })],
+      you: { participant: ADA, table: T1, mine: ['n1'] },
+    });
+
+  it('hostedBy and moderates tell who moderates what', () => {
+    const m = model('participant', hostSnapshot());
+    expect(hostedBy(m, ADA)).toBe(T1);
+    expect(hostedBy(m, BOB)).toBeNull();
+    expect(moderates(m, T1)).toBe(true);
+    expect(moderates(m, T2)).toBe(false);
+    expect(moderates(model('facilitator'), T2)).toBe(true);
+    expect(moderates(model('board'), T1)).toBe(false);
+  });
+
+  it('the host keeps the hidden notes of their table, marked, and gets them back restored', () => {
+    const m = model('participant', hostSnapshot());
+    expect(m.notes.h1.hidden).toBe(true);
+    applyEvent(m, ev('note.hidden', { note: 'v1' }));
+    expect(m.notes.v1.hidden).toBe(true);
+    applyEvent(m, ev('note.restored', { note: note('h1', T1, BOB) }));
+    expect(m.notes.h1.hidden).toBe(false);
+  });
+
+  it('someone who is no longer host loses the hidden notes', () => {
+    const m = model('participant', hostSnapshot());
+    applyEvent(m, ev('table.edited', { table: table(T1, 1, { host: BOB }) }));
+    expect(m.notes.h1).toBeUndefined();
+    expect(m.notes.v1).toBeDefined();
+    expect(hostedBy(m, ADA)).toBeNull();
+  });
+
+  it('a note written by a host for someone keeps both names', () => {
+    const m = model('board');
+    applyEvent(m, ev('note.posted', { note: note('d', T1, ADA, { authorName: 'Dan', via: 'Ada', round: 1 }) }));
+    expect(m.notes.d).toMatchObject({ author: ADA, authorName: 'Dan', via: 'Ada', round: 1 });
   });
 });

@@ -1,7 +1,8 @@
 // The workshop as one client sees it, and the rules that change it: a snapshot replaces
 // everything, each event changes one thing (PROTOCOL.md §3). Pure functions over a plain
 // object, so they run the same in tests, in the golden scenario and behind Svelte's $state.
-import type { Note, Participant, Role, Snapshot, Table, Workshop, WorkshopEvent } from '../net/protocol';
+import { waitingClock } from '../net/decode';
+import type { Clock, Itineraries, Note, Participant, Role, Round, Seating, Snapshot, Table, Workshop, WorkshopEvent } from '../net/protocol';
 
 export interface WorkshopModel {
   /** Version of the last snapshot or event applied: the `since` of the next hello. */
@@ -18,6 +19,12 @@ export interface WorkshopModel {
   notes: Record<string, Note>;
   /** Notes I wrote, anonymous ones included (participants only). */
   mine: string[];
+  /** The schedule, the clock and how people are seated. */
+  rounds: Round[];
+  clock: Clock;
+  seating: Seating;
+  /** Who sits where each round (facilitators and board only; null for participants). */
+  itineraries: Itineraries | null;
   /** This participant was removed by a facilitator. */
   removed: boolean;
 }
@@ -33,6 +40,10 @@ export function emptyModel(): WorkshopModel {
     participants: {},
     notes: {},
     mine: [],
+    rounds: [],
+    clock: waitingClock(),
+    seating: 'free',
+    itineraries: null,
     removed: false,
   };
 }
@@ -57,6 +68,10 @@ export function applySnapshot(m: WorkshopModel, v: number, s: Snapshot): void {
   for (const p of s.participants) m.participants[p.id] = p;
   m.notes = {};
   for (const n of s.notes) m.notes[n.id] = n;
+  m.rounds = s.rounds.map((r) => ({ ...r }));
+  m.clock = { ...s.clock };
+  m.seating = s.seating;
+  m.itineraries = s.itineraries ? Object.fromEntries(Object.entries(s.itineraries).map(([k, v]) => [k, [...v]])) : null;
   if (s.you) {
     m.me = s.you.participant;
     m.myTable = s.you.table;
@@ -77,12 +92,40 @@ function seesPerson(m: WorkshopModel, p: Participant): boolean {
   return p.id === m.me || (m.myTable !== null && p.table === m.myTable);
 }
 
+/** The table this participant hosts, or null. */
+export function hostedBy(m: WorkshopModel, participant: string | null): string | null {
+  if (!participant) return null;
+  return m.tables.find((t) => t.host === participant)?.id ?? null;
+}
+
+/** Whether this view moderates the notes of this table (sees them hidden, may restore them). */
+export function moderates(m: WorkshopModel, table: string): boolean {
+  if (m.role === 'facilitator') return true;
+  return forParticipant(m) && hostedBy(m, m.me) === table;
+}
+
 /** Whether this view shows this note at all. */
 function seesNote(m: WorkshopModel, n: Note): boolean {
   if (m.role === 'facilitator') return true;
-  if (n.hidden) return false;
+  if (n.hidden && !moderates(m, n.table)) return false;
   if (forParticipant(m)) return n.table === m.myTable;
   return true;
+}
+
+/** The itinerary of a participant, made (all "") and sized to the schedule if needed. */
+function itinerary(m: WorkshopModel, id: string): string[] | null {
+  if (!m.itineraries) return null;
+  const it = (m.itineraries[id] ??= []);
+  while (it.length < m.rounds.length) it.push('');
+  return it;
+}
+
+/** Someone sat down during a round: the round's seating (and so their itinerary) says so. */
+function noteSeat(m: WorkshopModel, id: string, table: string | null): void {
+  const c = m.clock;
+  if (!table || c.round === 0 || (c.status !== 'running' && c.status !== 'paused')) return;
+  const it = itinerary(m, id);
+  if (it && c.round - 1 < it.length) it[c.round - 1] = table;
 }
 
 function addMine(m: WorkshopModel, id: string): void {
@@ -110,6 +153,10 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
     case 'table.edited': {
       const t = ev.data.table;
       const i = m.tables.findIndex((x) => x.id === t.id);
+      if (i >= 0 && forParticipant(m) && m.me && m.tables[i].host === m.me && t.host !== m.me) {
+        // No longer the host: the hidden notes of this table are not mine to see any more.
+        for (const n of Object.values(m.notes)) if (n.hidden && n.table === t.id) delete m.notes[n.id];
+      }
       if (i >= 0) m.tables[i] = t;
       else m.tables.push(t);
       sortTables(m.tables);
@@ -124,6 +171,10 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
       if (p.id === m.me) m.myTable = p.table;
       if (seesPerson(m, p)) m.participants[p.id] = p;
       else delete m.participants[p.id];
+      if (ev.type === 'participant.joined' && m.itineraries) {
+        itinerary(m, p.id);
+        noteSeat(m, p.id, p.table);
+      }
       break;
     }
     case 'participant.moved': {
@@ -141,12 +192,18 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
       const moved = ev.data.person ?? (known && { ...known, table });
       if (moved && seesPerson(m, moved)) m.participants[id] = moved;
       else delete m.participants[id];
+      noteSeat(m, id, table);
       break;
     }
-    case 'participant.removed':
-      delete m.participants[ev.data.participant];
-      if (ev.data.participant === m.me) m.removed = true;
+    case 'participant.removed': {
+      const id = ev.data.participant;
+      delete m.participants[id];
+      if (m.itineraries) delete m.itineraries[id];
+      // The server leaves their table without a host, with no table.edited of its own.
+      m.tables = m.tables.map((t) => (t.host === id ? { ...t, host: '' } : t));
+      if (id === m.me) m.removed = true;
       break;
+    }
     case 'note.posted': {
       const n = ev.data.note;
       if (seesNote(m, n)) m.notes[n.id] = n;
@@ -164,13 +221,13 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
     case 'note.hidden': {
       const n = m.notes[ev.data.note];
       if (!n) break;
-      if (m.role === 'facilitator') m.notes[n.id] = { ...n, hidden: true };
+      if (moderates(m, n.table)) m.notes[n.id] = { ...n, hidden: true };
       else delete m.notes[n.id];
       break;
     }
     case 'note.restored': {
-      const n = { ...ev.data.note, hidden: m.role === 'facilitator' ? false : ev.data.note.hidden };
-      if (m.role !== 'facilitator') delete n.hidden;
+      const n: Note = { ...ev.data.note, hidden: false };
+      if (!moderates(m, n.table)) delete n.hidden;
       if (seesNote(m, n)) m.notes[n.id] = n;
       break;
     }
@@ -181,6 +238,49 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
       m.notes[n.id] = { ...n, voters: ev.data.on ? [...others, ev.data.participant] : others };
       break;
     }
+    case 'rounds.set':
+      m.rounds = ev.data.rounds.map((r) => ({ ...r }));
+      if (m.itineraries) {
+        for (const [id, it] of Object.entries(m.itineraries)) {
+          m.itineraries[id] = it.slice(0, m.rounds.length);
+          itinerary(m, id);
+        }
+      }
+      break;
+    case 'round.started': {
+      m.clock = { ...ev.data.clock };
+      const seats = ev.data.seats;
+      if (!seats) break; // a phone whose table changes gets a fresh snapshot next
+      const r = m.clock.round;
+      for (const [id, t] of Object.entries(seats)) {
+        const p = m.participants[id];
+        if (p && p.table !== t) m.participants[id] = { ...p, table: t };
+      }
+      if (m.itineraries) {
+        for (const id of new Set([...Object.keys(m.itineraries), ...Object.keys(m.participants)])) {
+          const it = itinerary(m, id);
+          if (it && r >= 1 && r - 1 < it.length) it[r - 1] = seats[id] ?? '';
+        }
+      }
+      break;
+    }
+    case 'round.paused':
+    case 'round.resumed':
+    case 'round.extended':
+    case 'round.ended':
+      m.clock = { ...ev.data.clock };
+      break;
+    case 'plan.made':
+      m.seating = ev.data.seating;
+      m.itineraries = Object.fromEntries(Object.entries(ev.data.itineraries).map(([k, v]) => [k, [...v]]));
+      break;
+    case 'seating.changed':
+      m.seating = ev.data.seating;
+      if (ev.data.seating === 'free' && m.itineraries) {
+        // The plan is dropped: only the rounds already started keep who sat where.
+        for (const it of Object.values(m.itineraries)) for (let r = m.clock.round; r < it.length; r++) it[r] = '';
+      }
+      break;
   }
   return true;
 }
@@ -193,7 +293,11 @@ export function toSnapshot(m: WorkshopModel): Snapshot {
     tables: m.tables,
     participants: Object.values(m.participants).sort((a, b) => a.joinedAt - b.joinedAt || a.id.localeCompare(b.id)),
     notes: Object.values(m.notes).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
+    rounds: m.rounds,
+    clock: m.clock,
+    seating: m.seating,
   };
+  if (m.itineraries) s.itineraries = m.itineraries;
   if (m.role === 'participant' && m.me) s.you = { participant: m.me, table: m.myTable, mine: [...m.mine] };
   return s;
 }

@@ -1,6 +1,6 @@
 // Test doubles: an in-memory localStorage and a WebSocket the test plays the server for.
 import type { KeyValueStore } from '../net/outbox';
-import type { Note, Participant, Snapshot, Table, Workshop } from '../net/protocol';
+import type { Clock, Note, Participant, Snapshot, Table, Workshop } from '../net/protocol';
 
 export class MemoryStorage implements KeyValueStore {
   data = new Map<string, string>();
@@ -85,7 +85,7 @@ export function workshop(over: Partial<Workshop> = {}): Workshop {
   };
 }
 export function table(id: string, number: number, over: Partial<Table> = {}): Table {
-  return { id, number, name: `Atelier ${number}`, question: 'Que signifie être socialement innovant ?', colour: 'teal', capacity: 6, ...over };
+  return { id, number, name: `Atelier ${number}`, question: 'Que signifie être socialement innovant ?', colour: 'teal', capacity: 6, host: '', ...over };
 }
 export function person(id: string, name: string, tableId: string | null, over: Partial<Participant> = {}): Participant {
   return { id, name, organisation: '', table: tableId, joinedAt: 1_700_000_000_100, ...over };
@@ -96,6 +96,7 @@ export function note(id: string, tableId: string, author: string | null, over: P
     table: tableId,
     author,
     authorName: author ? 'Ada' : null,
+    via: null,
     text: `note ${id}`,
     colour: 'yellow',
     round: 0,
@@ -111,6 +112,16 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     tables: [table(T1, 1), table(T2, 2)],
     participants: [person(ADA, 'Ada', T1), person(BOB, 'Bob', T1)],
     notes: [note('n1', T1, ADA)],
+    rounds: [
+      { minutes: 20, question: '' },
+      { minutes: 20, question: '' },
+      { minutes: 20, question: '' },
+    ],
+    clock: clock(),
+    seating: 'free',
     ...over,
   };
+}
+export function clock(over: Partial<Clock> = {}): Clock {
+  return { round: 0, status: 'waiting', startedAt: 0, endsAt: 0, remaining: 0, ...over };
 }
