@@ -18,6 +18,15 @@ const (
 	reconnectMax   = 3 * time.Second
 )
 
+// A node that stops answering without closing its sockets (frozen, partitioned) is noticed after
+// pingInterval × (maxPingsOut + 1) at most, then the client moves to another node of the
+// cluster. nats.go's defaults (two minutes, twice) would leave phones refused for minutes while
+// the rest of the cluster is fine.
+const (
+	pingInterval = 2 * time.Second
+	maxPingsOut  = 2
+)
+
 // connect opens the connection that everything else uses: in-process to the
 // embedded server, or to url. It reconnects forever: a Nappe process without
 // NATS is useless, and giving up would need a restart to recover.
@@ -25,6 +34,8 @@ func (l *Log) connect(url string) (*nats.Conn, error) {
 	opts := []nats.Option{
 		nats.Name("nappe"),
 		nats.MaxReconnects(-1),
+		nats.PingInterval(pingInterval),
+		nats.MaxPingsOutstanding(maxPingsOut),
 		nats.CustomReconnectDelay(reconnectDelay),
 		// Writes made while disconnected fail at once instead of being
 		// replayed minutes later, when the caller has long given up on them.

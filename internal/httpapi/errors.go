@@ -67,7 +67,7 @@ func (a *api) classify(err error) (int, string, string) {
 		return http.StatusBadRequest, protocol.CodeInvalid, err.Error()
 	case errors.Is(err, hub.ErrUnavailable), errors.Is(err, hub.ErrClosed):
 		a.log.Warn("storage unavailable", "err", err)
-		return http.StatusServiceUnavailable, protocol.CodeUnavailable, "storage is unavailable; nothing was stored, try again"
+		return http.StatusServiceUnavailable, protocol.CodeUnavailable, "storage did not confirm it; try again with the same request, which will not be stored twice"
 	case errors.As(err, &fe):
 		code := protocol.CodeInvalid
 		if fe.Code == http.StatusNotFound {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -26,14 +27,12 @@ func (a *api) serveSocket(shutdown context.Context, ws *websocket.Conn, _ *http.
 	defer metrics.ConnClosed()
 	defer conn.Close(websocket.StatusNormalClosure, "")
 	// When the server shuts down, say goodbye properly: a read whose context is cancelled drops
-	// the connection without a close frame, so reads and commands use a context that is not.
-	stop := context.AfterFunc(shutdown, func() {
-		conn.Send(protocol.ByeShutdown)
-		conn.CloseAsync(websocket.StatusGoingAway, "server shutting down")
-	})
+	// the connection without a close frame, so reads and commands use a context that is not. A
+	// command being handled is answered first: its sender then knows it was stored.
+	s := &session{api: a, conn: conn}
+	stop := context.AfterFunc(shutdown, s.drain)
 	defer stop()
 	ctx := context.WithoutCancel(shutdown)
-	s := &session{api: a, conn: conn}
 	if !s.hello(ctx) {
 		return
 	}
@@ -47,7 +46,13 @@ func (a *api) serveSocket(shutdown context.Context, ws *websocket.Conn, _ *http.
 		case "hello":
 			s.fail("", protocol.CodeBadFrame, "hello was already said on this connection")
 		case "cmd":
+			if !s.begin() {
+				return
+			}
 			s.command(ctx, msg)
+			if !s.end() {
+				return
+			}
 		}
 	}
 }
@@ -57,6 +62,49 @@ type session struct {
 	conn  *live.Conn
 	w     *hub.Workshop
 	actor workshop.Actor
+
+	mu       sync.Mutex
+	busy     bool // a command is being handled
+	draining bool // the server is shutting down
+	bye      sync.Once
+}
+
+// drain is called when the server shuts down: goodbye now, or once the command being handled
+// has been answered.
+func (s *session) drain() {
+	s.mu.Lock()
+	s.draining = true
+	busy := s.busy
+	s.mu.Unlock()
+	if !busy {
+		s.goodbye()
+	}
+}
+
+func (s *session) goodbye() {
+	s.bye.Do(func() {
+		s.conn.Send(protocol.ByeShutdown)
+		s.conn.CloseAsync(websocket.StatusGoingAway, "server shutting down")
+	})
+}
+
+// begin and end bracket a command; false: the server is shutting down, stop reading.
+func (s *session) begin() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.busy = !s.draining
+	return s.busy
+}
+
+func (s *session) end() bool {
+	s.mu.Lock()
+	s.busy = false
+	draining := s.draining
+	s.mu.Unlock()
+	if draining {
+		s.goodbye()
+	}
+	return !draining
 }
 
 func (s *session) send(m any) { s.conn.Send(protocol.Encode(m)) }

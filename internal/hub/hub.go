@@ -17,8 +17,10 @@ import (
 var (
 	ErrNoWorkshop   = errors.New("no such workshop")
 	ErrUnauthorized = errors.New("unknown token")
-	ErrUnavailable  = errors.New("storage unavailable; nothing was stored")
-	ErrClosed       = errors.New("shutting down")
+	// ErrUnavailable: storage did not confirm the write. It may still land; a retry with the same
+	// command id has one effect either way.
+	ErrUnavailable = errors.New("storage unavailable; not confirmed")
+	ErrClosed      = errors.New("shutting down")
 )
 
 // Options tune a Hub; zero values take the defaults.

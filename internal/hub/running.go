@@ -245,7 +245,7 @@ func (w *Workshop) shutdown() {
 	if w.sinceSnapshot > 0 {
 		w.saveSnapshot()
 	}
-	w.rooms.sendAll(protocol.ByeShutdown)
-	w.rooms.closeAll(1001, "server shutting down")
+	// Connections are not closed here: each one says goodbye itself (httpapi), after answering
+	// the command it may be handling, which this loop has just finished.
 	w.rooms.release()
 }
