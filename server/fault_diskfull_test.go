@@ -142,7 +142,11 @@ func TestFaultDiskFullEmbeddedStore(t *testing.T) {
 		if st := call(t, "GET", p.url+"/healthz", "", nil, nil); st != 200 {
 			t.Errorf("/healthz %d on a full disk", st)
 		}
+		// A load balancer stops sending people here: reads work, writes do not.
 		ready := readyzStatus(p.url)
+		if ready != 503 {
+			t.Errorf("/readyz %d on a full disk, want 503", ready)
+		}
 		for i, c := range cafés {
 			if _, err := storedTexts(p.url, c); err != nil {
 				t.Errorf("workshop %d: state on a full disk: %v", i, err)

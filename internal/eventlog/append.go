@@ -54,8 +54,13 @@ func (l *Log) Append(ctx context.Context, workshop string, expectLast uint64, ms
 	}
 	ack, err := l.js.Publish(ctx, subj, data, opts...)
 	if err != nil {
-		return 0, appendError(err)
+		err = appendError(err)
+		if !errors.Is(err, ErrConflict) && !errors.Is(err, ErrTooLarge) {
+			l.writes.record(err) // storage full, no quorum, no answer in time
+		}
+		return 0, err
 	}
+	l.writes.record(nil)
 	if ack.Duplicate {
 		return ack.Sequence, fmt.Errorf("%w: duplicate of record %d", ErrConflict, ack.Sequence)
 	}

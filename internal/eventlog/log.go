@@ -61,6 +61,38 @@ type Log struct {
 	done      chan struct{} // closed by Close: ends followers
 	followMu  sync.Mutex    // orders followers.Add before Close's Wait
 	followers sync.WaitGroup
+	// writes remembers whether the latest append failed for a reason other than a conflict
+	// (storage full, no quorum, timeout), so that Ready can tell a load balancer.
+	writes writeHealth
+}
+
+// writeHealth is the outcome of the latest appends: lastFail after lastOK means writing is
+// failing now.
+type writeHealth struct {
+	mu               sync.Mutex
+	lastOK, lastFail time.Time
+	err              error
+}
+
+func (w *writeHealth) record(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err == nil {
+		w.lastOK = time.Now()
+		return
+	}
+	w.lastFail, w.err = time.Now(), err
+}
+
+// failing returns the latest append error if no append succeeded since and it is recent
+// (afterwards, no news: the next append will tell).
+func (w *writeHealth) failing(recent time.Duration) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.lastFail.After(w.lastOK) && time.Since(w.lastFail) < recent {
+		return w.err
+	}
+	return nil
 }
 
 // Open starts the embedded server when cfg.NATSURL is empty, connects, and
@@ -134,8 +166,15 @@ func (l *Log) Ready(ctx context.Context) error {
 	if _, err := l.stream.Info(ctx); err != nil {
 		return fmt.Errorf("eventlog: stream info: %w", err)
 	}
+	// Reads answer while writes fail (a full disk, a lost quorum): not ready either.
+	if err := l.writes.failing(writeFailureMemory); err != nil {
+		return fmt.Errorf("eventlog: appends are failing: %w", err)
+	}
 	return nil
 }
+
+// writeFailureMemory is how long a failed append makes Ready say no, unless an append succeeds.
+const writeFailureMemory = 30 * time.Second
 
 // Close ends followers, drains the connection and shuts the embedded server
 // down, waiting for it, so that its store can be reopened at once.
