@@ -110,18 +110,8 @@ func DecideJoin(s *State, a JoinArgs, now int64) ([]Body, error) {
 		return nil, errorf(CodeDuplicate, "this token is taken")
 	}
 	p := Participant{ID: a.ID, TokenHash: a.TokenHash, JoinedAt: now, Table: a.Table}
-	var err *Error
-	if p.Name, err = cleanText("name", a.Name, MaxName, true, false); err != nil {
+	if err := p.identify(a.Name, a.Organisation, a.Email); err != nil {
 		return nil, err
-	}
-	if p.Organisation, err = cleanText("organisation", a.Organisation, MaxOrganisation, false, false); err != nil {
-		return nil, err
-	}
-	if p.Email, err = cleanText("email", a.Email, MaxEmail, false, false); err != nil {
-		return nil, err
-	}
-	if !validEmail(p.Email) {
-		return nil, errorf(CodeInvalid, "email is not an e-mail address")
 	}
 	if s.Seating == SeatingPlanned && (s.Clock.Status == ClockRunning || s.Clock.Status == ClockPaused) {
 		// A latecomer during a planned round: seated at once where there is most room, not at
@@ -139,4 +129,22 @@ func DecideJoin(s *State, a JoinArgs, now int64) ([]Body, error) {
 		}
 	}
 	return []Body{ParticipantJoined{Participant: p}}, nil
+}
+
+// identify sets who a participant is, checked as every way in (joining, a list, an import) must.
+func (p *Participant) identify(name, organisation, email string) *Error {
+	var err *Error
+	if p.Name, err = cleanText("name", name, MaxName, true, false); err != nil {
+		return err
+	}
+	if p.Organisation, err = cleanText("organisation", organisation, MaxOrganisation, false, false); err != nil {
+		return err
+	}
+	if p.Email, err = cleanText("email", email, MaxEmail, false, false); err != nil {
+		return err
+	}
+	if !validEmail(p.Email) {
+		return errorf(CodeInvalid, "%s: email is not an e-mail address", p.Name)
+	}
+	return nil
 }

@@ -62,18 +62,8 @@ func DecideRegister(s *State, people []Registration, now int64) ([]Body, []strin
 			continue
 		}
 		p := Participant{ID: r.ID, TokenHash: r.TokenHash, JoinedAt: now}
-		var err *Error
-		if p.Name, err = cleanText("name", r.Name, MaxName, true, false); err != nil {
+		if err := p.identify(r.Name, r.Organisation, r.Email); err != nil {
 			return nil, nil, err
-		}
-		if p.Organisation, err = cleanText("organisation", r.Organisation, MaxOrganisation, false, false); err != nil {
-			return nil, nil, err
-		}
-		if p.Email, err = cleanText("email", r.Email, MaxEmail, false, false); err != nil {
-			return nil, nil, err
-		}
-		if !validEmail(p.Email) {
-			return nil, nil, errorf(CodeInvalid, "%s: email is not an e-mail address", p.Name)
 		}
 		if _, taken := s.byToken[p.TokenHash]; taken || p.TokenHash == "" {
 			return nil, nil, errorf(CodeDuplicate, "token of %s is taken", p.Name)

@@ -140,17 +140,8 @@ func DecideImport(s *State, x Export, tokenHash func(participant string) string)
 		}
 		people[ep.ID] = true
 		p := Participant{ID: ep.ID, JoinedAt: ep.JoinedAt, Table: ep.Table, TokenHash: tokenHash(ep.ID)}
-		if p.Name, err = cleanText("participant name", ep.Name, MaxName, true, false); err != nil {
+		if err := p.identify(ep.Name, ep.Organisation, ep.Email); err != nil {
 			return nil, err
-		}
-		if p.Organisation, err = cleanText("organisation", ep.Organisation, MaxOrganisation, false, false); err != nil {
-			return nil, err
-		}
-		if p.Email, err = cleanText("email", ep.Email, MaxEmail, false, false); err != nil {
-			return nil, err
-		}
-		if !validEmail(p.Email) {
-			return nil, errorf(CodeInvalid, "participant %s: email is not an e-mail address", ep.ID)
 		}
 		if _, ok := s.Tables[p.Table]; p.Table != "" && !ok {
 			return nil, errorf(CodeNotFound, "participant %s sits at an unknown table", ep.ID)
