@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
@@ -194,6 +195,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 		var p map[string]any
 		if st := call(t, "POST", s.url+"/api/workshops/import", "", body, &p); st < 400 || st >= 500 {
 			t.Errorf("%s: %d %v", name, st, p)
+		}
+		if name == "not an export" && !strings.Contains(fmt.Sprint(p["detail"]), "not a Nappe workshop export") {
+			t.Errorf("a file that is not an export: %v", p)
 		}
 	}
 }

@@ -61,6 +61,9 @@ func (h *Hub) Create(ctx context.Context, r CreateRequest) (Created, error) {
 		}
 	}
 	if r.Import != nil {
+		if err := r.Import.CheckHeader(); err != nil {
+			return Created{}, err
+		}
 		args = workshop.CreateArgsFromExport(*r.Import)
 		args.ID = uuid.NewString()
 	}

@@ -104,6 +104,18 @@ func (s *State) applyImport(b WorkshopImported) {
 	}
 }
 
+// CheckHeader tells whether a document is an export this server reads, before anything in it
+// is looked at: someone uploading the wrong file learns that first.
+func (x Export) CheckHeader() error {
+	if x.Format != ExportFormat {
+		return errorf(CodeInvalid, "not a Nappe workshop export (format %q)", x.Format)
+	}
+	if x.Version != ExportVersion {
+		return errorf(CodeInvalid, "export version %d is not supported (this server reads version %d)", x.Version, ExportVersion)
+	}
+	return nil
+}
+
 // CreateArgsFromExport takes the header and tables of an export for DecideCreate (hosts are set
 // by the import, once participants exist).
 func CreateArgsFromExport(x Export) CreateArgs {
@@ -121,11 +133,8 @@ func CreateArgsFromExport(x Export) CreateArgs {
 // server. Every reference must resolve and every text fit the limits commands enforce: an
 // export edited by hand gets a clear error, never a half-imported workshop.
 func DecideImport(s *State, x Export, tokenHash func(participant string) string) ([]Body, error) {
-	if x.Format != ExportFormat {
-		return nil, errorf(CodeInvalid, "not a Nappe workshop export (format %q)", x.Format)
-	}
-	if x.Version != ExportVersion {
-		return nil, errorf(CodeInvalid, "export version %d is not supported (this server reads version %d)", x.Version, ExportVersion)
+	if err := x.CheckHeader(); err != nil {
+		return nil, err
 	}
 	b := WorkshopImported{Hosts: map[string]string{}, Rounds: x.Rounds, Clock: x.Clock, Seating: x.Seating, Played: x.Played,
 		Plan: map[string][]string{}, Seatings: []map[string]string{}, Syntheses: map[string]*Synthesis{}}
