@@ -43,7 +43,7 @@ describe('decodeServerMessage', () => {
 
   it('returns null for a message or event type it does not know', () => {
     expect(decodeServerMessage({ t: 'round', n: 2 })).toBeNull();
-    expect(decodeServerMessage({ t: 'ev', v: 1, at: 1, type: 'synthesis.changed', data: {} })).toBeNull();
+    expect(decodeServerMessage({ t: 'ev', v: 1, at: 1, type: 'mural.painted', data: {} })).toBeNull();
   });
 
   it('reads errors with and without a command id', () => {
@@ -95,6 +95,12 @@ describe('rounds on the wire', () => {
     expect(() => decodeServerMessage({ t: 'ev', v: 2, at: 1, type: 'round.started', data: { clock, seats: { a: 3 } } })).toThrow(/seats/);
   });
 
+  it('plan.made in its public form (phones): no itineraries', () => {
+    const m = decodeServerMessage({ t: 'ev', v: 3, at: 1, type: 'plan.made', data: { seating: 'planned', from: 1 } });
+    expect(m).toMatchObject({ data: { seating: 'planned', from: 1 } });
+    expect(m?.t === 'ev' && 'itineraries' in m.data).toBe(false);
+  });
+
   it('plan.made and rounds.set', () => {
     expect(decodeServerMessage({ t: 'ev', v: 3, at: 1, type: 'plan.made', data: { seating: 'planned', from: 2, itineraries: { a: ['t1', 't2'] } } })).toMatchObject({
       data: { seating: 'planned', from: 2, itineraries: { a: ['t1', 't2'] } },
@@ -103,5 +109,45 @@ describe('rounds on the wire', () => {
       data: { rounds: [{ minutes: 20, question: '' }] },
     });
     expect(() => decodeServerMessage({ t: 'ev', v: 4, at: 1, type: 'rounds.set', data: { rounds: [{ minutes: '20' }] } })).toThrow(/minutes/);
+  });
+});
+
+describe('syntheses on the wire', () => {
+  const sy = { doc: 'plenary', version: 3, text: 'Nous retenons :\n- écouter 👂', editedAt: 5, rounds: { '1': 'Nous' } };
+
+  it('reads the syntheses of a snapshot; an older server sends none', () => {
+    const m = decodeServerMessage({ t: 'snapshot', v: 1, state: { ...snapshot(), syntheses: [sy] } });
+    expect(m?.t === 'snapshot' && m.state.syntheses).toEqual([sy]);
+    const { syntheses: _s, ...old } = snapshot();
+    const o = decodeServerMessage({ t: 'snapshot', v: 1, state: old });
+    expect(o?.t === 'snapshot' && o.state.syntheses).toEqual([]);
+    const bare = decodeServerMessage({ t: 'snapshot', v: 1, state: { ...snapshot(), syntheses: [{ doc: 't', version: 0, text: '', editedAt: 0, rounds: null }] } });
+    expect(bare?.t === 'snapshot' && bare.state.syntheses[0].rounds).toEqual({});
+  });
+
+  it('checks a synthesis', () => {
+    const bad = (over: object) => () => decodeServerMessage({ t: 'snapshot', v: 1, state: { ...snapshot(), syntheses: [{ ...sy, ...over }] } });
+    expect(bad({ version: -1 })).toThrow(/version/);
+    expect(bad({ version: 1.5 })).toThrow(/version/);
+    expect(bad({ text: 3 })).toThrow(/text/);
+    expect(bad({ rounds: { '1': 2 } })).toThrow(/rounds/);
+  });
+
+  it('reads synthesis.changed, by a participant or a facilitator (null)', () => {
+    const data = { doc: 't1', version: 4, updates: [{ clientID: 'c1', changes: [3, [0, 'é', ''], [2], 1] }], by: 'p1' };
+    expect(decodeServerMessage({ t: 'ev', v: 9, at: 1, type: 'synthesis.changed', data })).toEqual({ t: 'ev', v: 9, at: 1, type: 'synthesis.changed', data });
+    const fac = decodeServerMessage({ t: 'ev', v: 9, at: 1, type: 'synthesis.changed', data: { ...data, by: null } });
+    expect(fac?.t === 'ev' && fac.data).toMatchObject({ by: null });
+  });
+
+  it('refuses malformed changes', () => {
+    const ev = (changes: unknown) => () =>
+      decodeServerMessage({ t: 'ev', v: 9, at: 1, type: 'synthesis.changed', data: { doc: 't1', version: 0, updates: [{ clientID: 'c', changes }], by: null } });
+    expect(ev([1, [0, 'a']])).not.toThrow();
+    expect(ev({})).toThrow(/changes/);
+    expect(ev([-1])).toThrow(/changes/);
+    expect(ev([[]])).toThrow(/changes/);
+    expect(ev([[0, 7]])).toThrow(/changes/);
+    expect(ev(['a'])).toThrow(/changes/);
   });
 });

@@ -17,6 +17,9 @@ import {
   type Role,
   type ServerMessage,
   type Snapshot,
+  type Synthesis,
+  type SynthesisUpdate,
+  type ChangeSetJSON,
   type Table,
   type Workshop,
   type WorkshopEvent,
@@ -190,6 +193,40 @@ export function decodeItineraries(x: unknown, p = 'itineraries'): Itineraries {
   return out;
 }
 
+function count(x: unknown, p: string): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) fail(p, 'a count', x);
+  return x;
+}
+
+/** CodeMirror's ChangeSet.toJSON(): retained lengths, and [deleted, ...inserted lines]. */
+export function decodeChangeSet(x: unknown, p = 'changes'): ChangeSetJSON {
+  if (!Array.isArray(x)) fail(p, 'array', x);
+  return x.map((e, i) => {
+    const q = `${p}[${i}]`;
+    if (!Array.isArray(e)) return count(e, q);
+    if (e.length === 0) fail(q, '[length, ...lines]', e);
+    const [n, ...lines] = e;
+    return [count(n, `${q}[0]`), ...lines.map((l, j) => (typeof l === 'string' ? l : fail(`${q}[${j + 1}]`, 'string', l)))] as [number, ...string[]];
+  });
+}
+
+function decodeUpdate(x: unknown, p: string): SynthesisUpdate {
+  const o = obj(x, p);
+  return { clientID: str(o, 'clientID', p), changes: decodeChangeSet(o.changes, `${p}.changes`) };
+}
+
+export function decodeSynthesis(x: unknown, p = 'synthesis'): Synthesis {
+  const o = obj(x, p);
+  const rounds = o.rounds === undefined || o.rounds === null ? {} : stringMap(o.rounds, `${p}.rounds`);
+  return {
+    doc: str(o, 'doc', p),
+    version: count(o.version, `${p}.version`),
+    text: optStr(o, 'text', p),
+    editedAt: o.editedAt === undefined || o.editedAt === null ? 0 : num(o, 'editedAt', p),
+    rounds,
+  };
+}
+
 function decodeYou(x: unknown, p: string): You {
   const o = obj(x, p);
   return {
@@ -206,6 +243,7 @@ export function decodeSnapshot(x: unknown, p = 'state'): Snapshot {
     tables: arr(o, 'tables', p, decodeTable),
     participants: arr(o, 'participants', p, decodeParticipant),
     notes: arr(o, 'notes', p, decodeNote),
+    syntheses: arr(o, 'syntheses', p, decodeSynthesis),
     // A server from before rounds sends none of these: it has the defaults.
     rounds: arr(o, 'rounds', p, decodeRound),
     clock: o.clock === undefined || o.clock === null ? waitingClock() : decodeClock(o.clock, `${p}.clock`),
@@ -253,12 +291,19 @@ const eventData: Record<EventType, DataDecoder> = {
   'round.resumed': (d, p) => ({ clock: decodeClock(d.clock, `${p}.clock`) }),
   'round.extended': (d, p) => ({ clock: decodeClock(d.clock, `${p}.clock`) }),
   'round.ended': (d, p) => ({ clock: decodeClock(d.clock, `${p}.clock`) }),
-  'plan.made': (d, p) => ({
-    seating: seating(d, 'seating', p),
-    from: num(d, 'from', p),
-    itineraries: decodeItineraries(d.itineraries, `${p}.itineraries`),
-  }),
+  'plan.made': (d, p) => {
+    // Phones get the public form, without everyone's itinerary.
+    const r: { seating: Seating; from: number; itineraries?: Itineraries } = { seating: seating(d, 'seating', p), from: num(d, 'from', p) };
+    if (d.itineraries !== undefined && d.itineraries !== null) r.itineraries = decodeItineraries(d.itineraries, `${p}.itineraries`);
+    return r;
+  },
   'seating.changed': (d, p) => ({ seating: seating(d, 'seating', p) }),
+  'synthesis.changed': (d, p) => ({
+    doc: str(d, 'doc', p),
+    version: count(d.version, `${p}.version`),
+    updates: arr(d, 'updates', p, decodeUpdate),
+    by: strOrNull(d, 'by', p),
+  }),
 };
 
 export function isEventType(x: string): x is EventType {

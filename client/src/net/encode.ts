@@ -57,6 +57,10 @@ export const commands: { [K in CommandType]: Builder<K> } = {
   'plan.make': () => ({ type: 'plan.make', data: {} }),
   'seating.set': builder('seating.set', ['seating']),
   'host.set': (d) => ({ type: 'host.set', data: { table: d.table, participant: d.participant ?? null } }),
+  'synthesis.push': (d) => ({
+    type: 'synthesis.push',
+    data: { doc: d.doc, version: d.version, updates: d.updates.map((u) => ({ clientID: u.clientID, changes: u.changes })) },
+  }),
 };
 
 export function command<K extends CommandType>(type: K, data: CommandDataMap[K]): Command {

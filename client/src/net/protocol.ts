@@ -103,6 +103,36 @@ export type Itineraries = Record<string, string[]>;
 
 export const ROUND_LIMITS = { rounds: 12, minutes: 240, extend: 60 } as const;
 
+/**
+ * A text written together (PROTOCOL.md §3 "Syntheses"): a table's (doc = the table id) or the
+ * whole workshop's (doc = "plenary"). Plain text: paragraphs, and lines starting with "- " are
+ * bullets. Positions in changes count UTF-16 code units, as JavaScript strings do.
+ */
+export interface Synthesis {
+  doc: string;
+  /** How many updates the text has had: the version an editor's next push is made on. */
+  version: number;
+  text: string;
+  editedAt: number;
+  /** The text as it stood when each round ended, by round number ("1", "2", …). */
+  rounds: Record<string, string>;
+}
+
+/** The doc of the whole workshop's synthesis. */
+export const PLENARY = 'plenary';
+
+/** The longest a synthesis may be, in UTF-16 code units (the server's textsync.MaxLen). */
+export const SYNTHESIS_MAX = 20_000;
+
+/** One editor's change in a push or a synthesis.changed event: CodeMirror's ChangeSet.toJSON(). */
+export interface SynthesisUpdate {
+  clientID: string;
+  changes: ChangeSetJSON;
+}
+
+/** ChangeSet.toJSON(): a number retains that many units; [n] deletes n; [n, ...lines] replaces n by the lines joined by "\n". */
+export type ChangeSetJSON = (number | [number, ...string[]])[];
+
 export interface You {
   participant: string;
   table: string | null;
@@ -114,6 +144,8 @@ export interface Snapshot {
   tables: Table[];
   participants: Participant[];
   notes: Note[];
+  /** Participants: their table's and the plenary's; facilitators and board: all of them. */
+  syntheses: Synthesis[];
   rounds: Round[];
   clock: Clock;
   seating: Seating;
@@ -148,9 +180,11 @@ export interface EventDataMap {
   'round.resumed': { clock: Clock };
   'round.extended': { clock: Clock };
   'round.ended': { clock: Clock };
-  /** Facilitators and board only. */
-  'plan.made': { seating: Seating; from: number; itineraries: Itineraries };
+  /** itineraries: facilitators and board only (phones learn only that seating is planned). */
+  'plan.made': { seating: Seating; from: number; itineraries?: Itineraries };
   'seating.changed': { seating: Seating };
+  /** The updates accepted at `version` (the synthesis is at version + updates.length after them); by: null for a facilitator. */
+  'synthesis.changed': { doc: string; version: number; updates: SynthesisUpdate[]; by: string | null };
 }
 export type EventType = keyof EventDataMap;
 export type WorkshopEvent = {
@@ -183,6 +217,8 @@ export interface CommandDataMap {
   'plan.make': Record<string, never>;
   'seating.set': { seating: Seating };
   'host.set': { table: string; participant: string | null };
+  /** version: the version the updates were made on; 1–100 updates. */
+  'synthesis.push': { doc: string; version: number; updates: SynthesisUpdate[] };
 }
 export type CommandType = keyof CommandDataMap;
 export type Command = { [K in CommandType]: { type: K; data: CommandDataMap[K] } }[CommandType];
@@ -203,6 +239,7 @@ export type ErrorCode =
   | 'not_empty'
   | 'table_full'
   | 'duplicate'
+  | 'stale'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

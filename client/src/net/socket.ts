@@ -21,10 +21,13 @@ export const PONG_TIMEOUT_MS = 10_000;
 /** No welcome within this after opening: give up on this socket and try again. */
 export const HELLO_TIMEOUT_MS = 10_000;
 
+/** Close 4004 (PROTOCOL.md §2 "Goodbye"): no such workshop, it was deleted; do not reconnect. */
+export const CLOSE_NO_WORKSHOP = 4004;
+
 /**
  * connecting: first attempt · syncing: welcomed, catching up · online: caught up and live ·
  * reconnecting: lost, trying again · offline: the device says it has no network ·
- * removed / unauthorized / outdated: final, no more attempts.
+ * removed / unauthorized / outdated / gone (the workshop was deleted): final, no more attempts.
  */
 export type ConnectionStatus =
   | 'connecting'
@@ -34,10 +37,11 @@ export type ConnectionStatus =
   | 'offline'
   | 'removed'
   | 'unauthorized'
-  | 'outdated';
+  | 'outdated'
+  | 'gone';
 
 export function isFinalStatus(s: ConnectionStatus): boolean {
-  return s === 'removed' || s === 'unauthorized' || s === 'outdated';
+  return s === 'removed' || s === 'unauthorized' || s === 'outdated' || s === 'gone';
 }
 
 /** The wait before reconnect attempt number `attempt` (0 = first retry). */
@@ -297,6 +301,7 @@ export class Socket {
     if (code === CLOSE.removed || reason === 'removed') return this.setStatus('removed');
     if (code === CLOSE.badToken) return this.setStatus('unauthorized');
     if (code === CLOSE.protocolVersion) return this.setStatus('outdated');
+    if (code === CLOSE_NO_WORKSHOP) return this.setStatus('gone');
     if (this.win && !this.win.navigator.onLine) return this.setStatus('offline');
     this.setStatus('reconnecting');
     let delay = reconnectDelay(this.attempt++, this.random);

@@ -5,6 +5,7 @@ import { ADA, BOB, CLEO, T1, T2, clock, note, person, snapshot, table } from '..
 import {
   amHostHere,
   authorOf,
+  canEditSynthesis,
   briefRound,
   countsByTable,
   currentRound,
@@ -19,6 +20,7 @@ import {
   seatingRound,
   shownNotes,
   splitByRound,
+  synthesisEditors,
   tableById,
 } from './derived';
 import { applySnapshot, emptyModel, setIdentity } from './workshop';
@@ -276,5 +278,39 @@ describe('shownNotes for a host', () => {
   it('a note written for someone shows as theirs, via me, in the current round, while pending', () => {
     const s = shownNotes(host(), T1, [pending('note.post', { note: 'p', table: T1, text: 'Dit par Dan', colour: 'yellow', anonymous: false, for: 'Dan' })], 'Ada');
     expect(s[0].note).toMatchObject({ id: 'p', authorName: 'Dan', via: 'Ada', round: 2 });
+  });
+});
+
+// ---- Syntheses ----
+
+describe('who is writing a synthesis', () => {
+  it('names the table mates whose changes arrived in the last 10 s, most recent first, not me', () => {
+    const m = phoneModel({ participants: [person(ADA, 'Ada', T1), person(BOB, 'Bob', T1), person(CLEO, 'Cléo', T1)] });
+    m.synthesisActivity[T1] = { [ADA]: 10_000, [BOB]: 5_000, [CLEO]: 9_000, '': 8_000, stranger: 9_500 };
+    expect(synthesisEditors(m, T1, 15_001)).toEqual([
+      { id: 'stranger', name: null },
+      { id: CLEO, name: 'Cléo' },
+      { id: '', name: null },
+    ]);
+    expect(synthesisEditors(m, T1, 15_000).map((e) => e.id)).toEqual(['stranger', CLEO, '', BOB]);
+    expect(synthesisEditors(m, T1, 30_000)).toEqual([]);
+    expect(synthesisEditors(m, 'plenary', 14_000)).toEqual([]);
+  });
+});
+
+describe('who may edit a synthesis', () => {
+  it('the table’s people theirs; hosts the plenary; facilitators all; the board none', () => {
+    const m = phoneModel({ tables: [table(T1, 1), table(T2, 2)] });
+    expect(canEditSynthesis(m, T1)).toBe(true);
+    expect(canEditSynthesis(m, T2)).toBe(false);
+    expect(canEditSynthesis(m, 'plenary')).toBe(false);
+    m.tables = [table(T1, 1, { host: ADA }), table(T2, 2)];
+    expect(canEditSynthesis(m, 'plenary')).toBe(true);
+    const f = emptyModel();
+    setIdentity(f, 'facilitator', null);
+    expect(canEditSynthesis(f, T2) && canEditSynthesis(f, 'plenary')).toBe(true);
+    const b = emptyModel();
+    setIdentity(b, 'board', null);
+    expect(canEditSynthesis(b, T1)).toBe(false);
   });
 });

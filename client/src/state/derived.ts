@@ -2,7 +2,7 @@
 // participant should see them right now — with what is still in the outbox laid on top,
 // marked pending, so nothing typed ever seems to vanish.
 import type { PendingCommand } from '../net/outbox';
-import type { Clock, CommandDataMap, Note, Participant, Round, Table } from '../net/protocol';
+import { PLENARY, type Clock, type CommandDataMap, type Note, type Participant, type Round, type Table } from '../net/protocol';
 import { hostedBy, type WorkshopModel } from './workshop';
 
 export interface ShownNote {
@@ -298,4 +298,36 @@ export function roundPrompt(m: WorkshopModel, arrived: Arrival | null): RoundPro
   if (arrived && arrived.round >= c.round) return null;
   if (!table) return null; // the table picker is on screen already
   return { kind: 'choose', round: c.round, table, question };
+}
+
+// ---- Syntheses ----
+
+/** Someone who changed a synthesis "just now" is shown as writing for this long. */
+export const EDITING_WINDOW_MS = 10_000;
+
+export interface SynthesisEditor {
+  /** A participant id, or "" for a facilitator. */
+  id: string;
+  /** Their name when this view knows them (table mates do), else null. */
+  name: string | null;
+}
+
+/**
+ * Who is writing a synthesis now: the people whose changes reached it within the last
+ * EDITING_WINDOW_MS of server time (synthesis.changed's `by`), most recent first, without `me`.
+ */
+export function synthesisEditors(m: WorkshopModel, doc: string, serverNow: number, me: string | null = m.me, windowMs = EDITING_WINDOW_MS): SynthesisEditor[] {
+  const seen = m.synthesisActivity[doc] ?? {};
+  return Object.entries(seen)
+    .filter(([id, at]) => id !== me && serverNow - at <= windowMs)
+    .sort((a, b) => b[1] - a[1])
+    .map(([id]) => ({ id, name: id === '' ? null : (m.participants[id]?.name ?? null) }));
+}
+
+/** Whether this view may edit a synthesis (PROTOCOL.md: the table's people and hosts, hosts the plenary, facilitators all). */
+export function canEditSynthesis(m: WorkshopModel, doc: string): boolean {
+  if (m.role === 'facilitator') return true;
+  if (m.role !== 'participant' || !m.me) return false;
+  if (doc === PLENARY) return hostedBy(m, m.me) !== null;
+  return m.myTable === doc;
 }

@@ -3,7 +3,6 @@
 //
 //   view ── send() ──► Outbox (localStorage) ── cmd ──► Socket ──► server
 //   view ◄── model ◄── applyEvent / applySnapshot ◄── ev / snapshot ◄── Socket
-import { workshopState } from '../net/api';
 import { ClockEstimator } from '../net/clock';
 import { Outbox, type FailedCommand, type KeyValueStore, type PendingCommand } from '../net/outbox';
 import { cmd } from '../net/encode';
@@ -12,6 +11,14 @@ import { Socket, socketURL, reconnectDelay, type ConnectionStatus } from '../net
 import { applyEvent, applySnapshot, claimNote, emptyModel, setIdentity, type WorkshopModel } from './workshop';
 
 export type ViewKind = 'phone' | 'board' | 'console';
+
+/** See LiveWorkshop.listen. */
+export interface LiveListener {
+  message?: (m: Extract<ServerMessage, { t: 'snapshot' } | { t: 'ev' } | { t: 'synced' }>) => void;
+  /** An ack or error: true when it answers a command of this listener. */
+  answer?: (m: Extract<ServerMessage, { t: 'ack' } | { t: 'error' }>) => boolean;
+  disconnected?: () => void;
+}
 
 export interface LiveOptions {
   workshop: string;
@@ -28,19 +35,6 @@ export interface LiveOptions {
 
 /** Saving the cached state at most this often. */
 const CACHE_DELAY_MS = 400;
-
-/**
- * WORKAROUND for a gap on the server side (reported with this change; remove once phones get
- * the seating mode by event). `plan.made` reaches only facilitators and projectors, and
- * `seating.changed` is sent only when seating becomes free, so a phone learns that seating is
- * planned from a snapshot alone, and a snapshot comes at a round start only to phones whose
- * table or table mates change. A phone that stays put would go on believing seating is free and
- * say "choose your table" instead of "go to table N". So when a round starts, a phone that
- * believes seating is free and got no snapshot asks for its state once, after this delay plus
- * up to SEATING_CHECK_JITTER_MS at random (a room of phones must not ask at once).
- */
-const SEATING_CHECK_DELAY_MS = 700;
-const SEATING_CHECK_JITTER_MS = 1500;
 
 interface Cached {
   who: string;
@@ -90,8 +84,7 @@ export class LiveWorkshop {
   private retries = 0;
   private cacheTimer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: () => void;
-  private seatingTimer: ReturnType<typeof setTimeout> | null = null;
-  private snapshotCount = 0;
+  private listeners = new Set<LiveListener>();
 
   constructor(private readonly o: LiveOptions) {
     this.storage = o.storage ?? localStorage;
@@ -115,7 +108,10 @@ export class LiveWorkshop {
         if (s === 'syncing') this.clock.newSeries();
         this.status = s;
       },
-      onDisconnect: () => this.outbox.reset(),
+      onDisconnect: () => {
+        this.outbox.reset();
+        for (const l of this.listeners) l.disconnected?.();
+      },
       onClockSample: (sample) => {
         const o = this.clock.add(sample);
         if (o !== this.clockOffset) this.clockOffset = o;
@@ -136,7 +132,6 @@ export class LiveWorkshop {
     this.socket.stop();
     this.unsubscribe();
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.seatingTimer) clearTimeout(this.seatingTimer);
     if (this.cacheTimer) {
       clearTimeout(this.cacheTimer);
       this.saveCache();
@@ -184,14 +179,10 @@ export class LiveWorkshop {
         break;
       case 'snapshot':
         applySnapshot(this.model, m.v, m.state);
-        this.snapshotCount++;
         this.cacheSoon();
         break;
       case 'ev':
-        if (applyEvent(this.model, m)) {
-          this.cacheSoon();
-          if (m.type === 'round.started') this.checkSeatingSoon();
-        }
+        if (applyEvent(this.model, m)) this.cacheSoon();
         break;
       case 'synced':
         this.ready = true;
@@ -200,7 +191,7 @@ export class LiveWorkshop {
         this.flush();
         break;
       case 'ack':
-        this.outbox.ack(m.id);
+        if (!this.outbox.ack(m.id) && this.claimed(m)) break;
         this.retries = 0;
         this.flush();
         break;
@@ -209,6 +200,7 @@ export class LiveWorkshop {
           console.warn(`nappe: server error ${m.code}: ${m.message}`);
           break;
         }
+        if (this.claimed(m)) break;
         const r = this.outbox.reject(m.id, m.code, m.message);
         if (r === 'retry') this.retryLater(m.retryAfterMs);
         else this.flush();
@@ -222,26 +214,38 @@ export class LiveWorkshop {
       case 'bye':
         break;
     }
+    if (m.t === 'snapshot' || m.t === 'ev' || m.t === 'synced') for (const l of this.listeners) l.message?.(m);
   }
 
-  /** See SEATING_CHECK_DELAY_MS. */
-  private checkSeatingSoon(): void {
-    if (this.model.role !== 'participant' || this.model.seating !== 'free' || this.seatingTimer) return;
-    const snapshots = this.snapshotCount;
-    const random = this.o.random ?? Math.random;
-    this.seatingTimer = setTimeout(
-      () => {
-        this.seatingTimer = null;
-        if (this.snapshotCount !== snapshots || this.model.seating !== 'free') return;
-        workshopState(this.o.workshop, this.o.token).then(
-          ({ state }) => {
-            if (this.model.seating !== state.seating) this.model.seating = state.seating;
-          },
-          () => {}, // the next snapshot will tell
-        );
-      },
-      SEATING_CHECK_DELAY_MS + random() * SEATING_CHECK_JITTER_MS,
-    );
+  /** An ack or error for a command sent with sendDirect: its sender handles it. */
+  private claimed(m: Extract<ServerMessage, { t: 'ack' } | { t: 'error' }>): boolean {
+    for (const l of this.listeners) if (l.answer?.(m)) return true;
+    return false;
+  }
+
+  /**
+   * Follows the connection from outside the outbox (the syntheses' collaborative editing, whose
+   * pushes are made afresh when they are stale rather than resent as they were): every snapshot,
+   * event and `synced` once the model has them, the answers to commands sent with sendDirect,
+   * and each lost connection. Returns a function that stops it.
+   */
+  listen(l: LiveListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /**
+   * Sends a command now, outside the outbox, when the connection is synced; false when it is not
+   * (the caller tries again after the next `synced`). Its answer goes to the listeners' `answer`.
+   */
+  sendDirect(id: string, c: Command): boolean {
+    if (this.status !== 'online') return false;
+    return this.socket.send(cmd(id, c));
+  }
+
+  /** The workshop and token this live view is for (to name what it keeps in storage). */
+  get identity(): { workshop: string; who: string; storage: KeyValueStore } {
+    return { workshop: this.o.workshop, who: this.who, storage: this.storage };
   }
 
   private retryLater(afterMs?: number): void {

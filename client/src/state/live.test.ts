@@ -307,50 +307,26 @@ describe('keepalive and goodbye', () => {
   });
 });
 
-describe('seating on a phone (workaround: phones get no event when a plan is made)', () => {
-  const started = (v: number) => ({
-    t: 'ev',
-    v,
-    at: 1,
-    type: 'round.started',
-    data: { clock: { round: 1, status: 'running', startedAt: 1, endsAt: 1_200_001, remaining: 0 } },
-  });
-
-  function stubState(seating: string) {
-    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => {
-      const state = { ...snapshot({ seating: seating as 'free' }), you: { participant: ADA, table: T1, mine: [] } };
-      return new Response(JSON.stringify({ v: 12, state }), { status: 200 });
-    });
+describe('seating on a phone', () => {
+  it('learns that seating is planned from plan.made in its public form, without asking for the state', async () => {
+    const fetch = vi.fn();
     vi.stubGlobal('fetch', fetch);
-    return fetch;
-  }
-  afterEach(() => vi.unstubAllGlobals());
-
-  it('a phone that stays put at a round start asks once for the seating mode', async () => {
-    const fetch = stubState('planned');
     const live = start();
     const ws = connect(10);
-    ws.push(started(11));
-    await vi.advanceTimersByTimeAsync(699);
-    expect(fetch).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(1);
-    expect(fetch).toHaveBeenCalledTimes(1);
-    const [url, init] = fetch.mock.calls[0];
-    expect(url).toBe(`/api/workshops/${W}/state`);
-    expect((init?.headers as Record<string, string>).Authorization).toBe(`Bearer ${TOKEN}`);
-    await vi.waitFor(() => expect(live.model.seating).toBe('planned'));
-  });
-
-  it('does not ask when a snapshot follows the round start, or seating is known to be planned', async () => {
-    const fetch = stubState('planned');
-    const live = start();
-    const ws = connect(10);
-    ws.push(started(11), snap(11), { t: 'synced', v: 11 });
+    expect(live.model.seating).toBe('free');
+    ws.push({ t: 'ev', v: 11, at: 1, type: 'plan.made', data: { seating: 'planned', from: 1 } });
+    expect(live.model.seating).toBe('planned');
+    expect(live.model.itineraries).toBeNull(); // phones never get everyone's itinerary
+    ws.push({
+      t: 'ev',
+      v: 12,
+      at: 1,
+      type: 'round.started',
+      data: { clock: { round: 1, status: 'running', startedAt: 1, endsAt: 1_200_001, remaining: 0 } },
+    });
     await vi.advanceTimersByTimeAsync(5000);
+    expect(live.model.seating).toBe('planned');
     expect(fetch).not.toHaveBeenCalled();
-    live.model.seating = 'planned';
-    ws.push({ ...started(12), v: 12 });
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(fetch).not.toHaveBeenCalled();
+    vi.unstubAllGlobals();
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EventDataMap, EventType, Role, Snapshot, WorkshopEvent } from '../net/protocol';
 import { ADA, BOB, CLEO, T1, T2, clock, note, person, snapshot, table, workshop } from '../testing/fakes';
 import { applyEvent, applySnapshot, emptyModel, hostedBy, moderates, setIdentity, toSnapshot, type WorkshopModel } from './workshop';
@@ -370,5 +370,82 @@ describe('table hosts', () => {
     const m = model('board');
     applyEvent(m, ev('note.posted', { note: note('d', T1, ADA, { authorName: 'Dan', via: 'Ada', round: 1 }) }));
     expect(m.notes.d).toMatchObject({ author: ADA, authorName: 'Dan', via: 'Ada', round: 1 });
+  });
+});
+
+describe('plan.made on a phone', () => {
+  it('the public form sets planned seating and keeps no itineraries', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, ev('plan.made', { seating: 'planned', from: 2 }));
+    expect(m.seating).toBe('planned');
+    expect(m.itineraries).toBeNull();
+  });
+});
+
+// ---- Syntheses ----
+
+describe('syntheses', () => {
+  const sy = (doc: string, version: number, text: string, rounds: Record<string, string> = {}) => ({ doc, version, text, editedAt: 1, rounds });
+  const changed = (doc: string, version: number, changes: import('../net/protocol').ChangeSetJSON[], by: string | null = BOB, v?: number) =>
+    ev('synthesis.changed', { doc, version, updates: changes.map((c, i) => ({ clientID: `c${i}`, changes: c })), by }, v);
+
+  it('a snapshot brings the syntheses, and toSnapshot gives them back, the plenary first', () => {
+    const s = snapshot({ syntheses: [sy('plenary', 2, 'Ensemble'), sy(T1, 1, '- un', { '1': '' })] });
+    const m = model('board', s);
+    expect(m.syntheses[T1]).toEqual(sy(T1, 1, '- un', { '1': '' }));
+    expect(toSnapshot(m).syntheses.map((x) => x.doc)).toEqual(['plenary', T1]);
+  });
+
+  it('synthesis.changed applies the updates in UTF-16 units and moves the version on', () => {
+    const m = model('board', snapshot({ syntheses: [sy(T1, 3, 'Café 😀')] }));
+    applyEvent(m, changed(T1, 3, [[7, [0, ' 👍🏽']], [[0, '- '], 12]]));
+    expect(m.syntheses[T1]).toMatchObject({ text: '- Café 😀 👍🏽', version: 5, editedAt: 1_700_000_002_000 });
+  });
+
+  it('the first change of a synthesis creates it', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, changed('plenary', 0, [[[0, 'Synthèse']]], null));
+    expect(m.syntheses.plenary).toMatchObject({ doc: 'plenary', version: 1, text: 'Synthèse', rounds: {} });
+    expect(m.synthesisActivity.plenary).toEqual({ '': 1_700_000_002_000 });
+  });
+
+  it('skips updates it has, applies only the new ones, and leaves the text alone on a gap', () => {
+    const m = model('board', snapshot({ syntheses: [sy(T1, 2, 'ab')] }));
+    // Updates at version 1 and 2: the first is already in the text.
+    applyEvent(m, changed(T1, 1, [[1, [0, 'X']], [2, [0, 'c']]]));
+    expect(m.syntheses[T1]).toMatchObject({ text: 'abc', version: 3 });
+    applyEvent(m, changed(T1, 1, [[1, [0, 'Y']]]));
+    expect(m.syntheses[T1].text).toBe('abc');
+    applyEvent(m, changed(T1, 7, [[3, [0, '?']]])); // a gap: never sent by the server
+    expect(m.syntheses[T1]).toMatchObject({ text: 'abc', version: 3 });
+  });
+
+  it('a change that does not fit the text is refused, not half applied', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const m = model('board', snapshot({ syntheses: [sy(T1, 0, 'abc')] }));
+    applyEvent(m, changed(T1, 0, [[9, [0, 'x']]]));
+    expect(m.syntheses[T1]).toMatchObject({ text: 'abc', version: 0 });
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('records who changed it and when, for "who is writing"', () => {
+    const m = model('participant', participantSnapshot());
+    applyEvent(m, changed(T1, 0, [[[0, 'a']]], BOB));
+    applyEvent(m, changed(T1, 1, [[1, [0, 'b']]], ADA));
+    expect(Object.keys(m.synthesisActivity[T1]).sort()).toEqual([ADA, BOB].sort());
+  });
+
+  it('round.ended keeps each synthesis as it stands', () => {
+    const m = model('board', snapshot({ syntheses: [sy(T1, 1, 'Tour un'), sy('plenary', 0, '')], clock: running1 }));
+    applyEvent(m, ev('round.ended', { clock: { ...running1, status: 'ended' } }));
+    expect(m.syntheses[T1].rounds).toEqual({ '1': 'Tour un' });
+    expect(m.syntheses.plenary.rounds).toEqual({ '1': '' });
+  });
+
+  it('a participant who changes table drops the old table’s synthesis, keeps the plenary', () => {
+    const m = model('participant', { ...participantSnapshot(), syntheses: [sy('plenary', 1, 'P'), sy(T1, 1, 'T1')] });
+    applyEvent(m, ev('participant.moved', { participant: ADA, table: T2, from: T1 }));
+    expect(Object.keys(m.syntheses)).toEqual(['plenary']);
   });
 });

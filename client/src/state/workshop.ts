@@ -2,7 +2,22 @@
 // everything, each event changes one thing (PROTOCOL.md §3). Pure functions over a plain
 // object, so they run the same in tests, in the golden scenario and behind Svelte's $state.
 import { waitingClock } from '../net/decode';
-import type { Clock, Itineraries, Note, Participant, Role, Round, Seating, Snapshot, Table, Workshop, WorkshopEvent } from '../net/protocol';
+import {
+  PLENARY,
+  type Clock,
+  type Itineraries,
+  type Note,
+  type Participant,
+  type Role,
+  type Round,
+  type Seating,
+  type Snapshot,
+  type Synthesis,
+  type Table,
+  type Workshop,
+  type WorkshopEvent,
+} from '../net/protocol';
+import { applyUpdates } from '../synthesis/text';
 
 export interface WorkshopModel {
   /** Version of the last snapshot or event applied: the `since` of the next hello. */
@@ -25,6 +40,13 @@ export interface WorkshopModel {
   seating: Seating;
   /** Who sits where each round (facilitators and board only; null for participants). */
   itineraries: Itineraries | null;
+  /** The syntheses this view sees, by doc (a table id or "plenary"): the server's text. */
+  syntheses: Record<string, Synthesis>;
+  /**
+   * Who changed each synthesis, and when (server time of their last change): doc → participant
+   * id ("" for a facilitator) → ms. For "who is writing now".
+   */
+  synthesisActivity: Record<string, Record<string, number>>;
   /** This participant was removed by a facilitator. */
   removed: boolean;
 }
@@ -44,6 +66,8 @@ export function emptyModel(): WorkshopModel {
     clock: waitingClock(),
     seating: 'free',
     itineraries: null,
+    syntheses: {},
+    synthesisActivity: {},
     removed: false,
   };
 }
@@ -68,6 +92,9 @@ export function applySnapshot(m: WorkshopModel, v: number, s: Snapshot): void {
   for (const p of s.participants) m.participants[p.id] = p;
   m.notes = {};
   for (const n of s.notes) m.notes[n.id] = n;
+  m.syntheses = {};
+  for (const sy of s.syntheses) m.syntheses[sy.doc] = { ...sy, rounds: { ...sy.rounds } };
+  m.synthesisActivity = {};
   m.rounds = s.rounds.map((r) => ({ ...r }));
   m.clock = { ...s.clock };
   m.seating = s.seating;
@@ -187,6 +214,7 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
         for (const p of Object.values(m.participants)) {
           if (p.id !== m.me && p.table !== table) delete m.participants[p.id];
         }
+        for (const doc of Object.keys(m.syntheses)) if (doc !== PLENARY && doc !== table) delete m.syntheses[doc];
       }
       const known = m.participants[id];
       const moved = ev.data.person ?? (known && { ...known, table });
@@ -264,15 +292,22 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
       }
       break;
     }
+    case 'round.ended': {
+      // The server keeps every synthesis as it stands when a round ends: so do we.
+      const r = ev.data.clock.round;
+      if (r > 0) for (const sy of Object.values(m.syntheses)) sy.rounds = { ...sy.rounds, [String(r)]: sy.text };
+      m.clock = { ...ev.data.clock };
+      break;
+    }
     case 'round.paused':
     case 'round.resumed':
     case 'round.extended':
-    case 'round.ended':
       m.clock = { ...ev.data.clock };
       break;
     case 'plan.made':
       m.seating = ev.data.seating;
-      m.itineraries = Object.fromEntries(Object.entries(ev.data.itineraries).map(([k, v]) => [k, [...v]]));
+      // Phones get the public form: seating is planned, without everyone's itinerary.
+      if (ev.data.itineraries) m.itineraries = Object.fromEntries(Object.entries(ev.data.itineraries).map(([k, v]) => [k, [...v]]));
       break;
     case 'seating.changed':
       m.seating = ev.data.seating;
@@ -281,8 +316,35 @@ export function applyEvent(m: WorkshopModel, ev: WorkshopEvent): boolean {
         for (const it of Object.values(m.itineraries)) for (let r = m.clock.round; r < it.length; r++) it[r] = '';
       }
       break;
+    case 'synthesis.changed':
+      applySynthesisChange(m, ev.data, ev.at);
+      break;
   }
   return true;
+}
+
+/** An empty synthesis: what a doc is before its first change. */
+export function emptySynthesis(doc: string): Synthesis {
+  return { doc, version: 0, text: '', editedAt: 0, rounds: {} };
+}
+
+/**
+ * Applies synthesis.changed: the updates accepted at `version`. Updates this model already has
+ * (an event seen twice) are skipped; a change that does not follow on (a gap, which the server
+ * never sends) leaves the text as it is rather than corrupting it: the next snapshot repairs it.
+ */
+function applySynthesisChange(m: WorkshopModel, d: Extract<WorkshopEvent, { type: 'synthesis.changed' }>['data'], at: number): void {
+  const sy = m.syntheses[d.doc] ?? emptySynthesis(d.doc);
+  const skip = sy.version - d.version;
+  if (skip < 0 || skip >= d.updates.length) return;
+  try {
+    const text = applyUpdates(sy.text, d.updates.slice(skip));
+    m.syntheses[d.doc] = { ...sy, text, version: d.version + d.updates.length, editedAt: at };
+  } catch (err) {
+    console.warn(`nappe: synthesis ${d.doc}: a change does not fit`, err);
+    return;
+  }
+  (m.synthesisActivity[d.doc] ??= {})[d.by ?? ''] = at;
 }
 
 /** The state as a Snapshot, in the server's order (for comparing with the golden files). */
@@ -293,6 +355,7 @@ export function toSnapshot(m: WorkshopModel): Snapshot {
     tables: m.tables,
     participants: Object.values(m.participants).sort((a, b) => a.joinedAt - b.joinedAt || a.id.localeCompare(b.id)),
     notes: Object.values(m.notes).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
+    syntheses: Object.values(m.syntheses).sort((a, b) => Number(b.doc === PLENARY) - Number(a.doc === PLENARY) || (a.doc < b.doc ? -1 : a.doc > b.doc ? 1 : 0)),
     rounds: m.rounds,
     clock: m.clock,
     seating: m.seating,

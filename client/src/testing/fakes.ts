@@ -112,6 +112,7 @@ export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
     tables: [table(T1, 1), table(T2, 2)],
     participants: [person(ADA, 'Ada', T1), person(BOB, 'Bob', T1)],
     notes: [note('n1', T1, ADA)],
+    syntheses: [],
     rounds: [
       { minutes: 20, question: '' },
       { minutes: 20, question: '' },
