@@ -91,3 +91,35 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
 export function describeViolations(v: AxeViolation[]): string {
   return v.map((x) => `${x.impact} ${x.id}: ${x.help}\n${x.nodes.map((n) => `   ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
 }
+
+/** What creating a workshop from the landing page leaves the facilitator with. */
+export interface CreatedInBrowser {
+  workshopId: string;
+  key: string;
+  boardLink: string;
+}
+
+/**
+ * Creates a workshop from the landing page with `tables` tables, as a facilitator does, and
+ * follows the link to the console; resolves once the console lists the tables.
+ */
+export async function createInBrowser(page: Page, title: string, tables: number): Promise<CreatedInBrowser> {
+  await page.goto('/');
+  await page.locator('#title').waitFor();
+  await page.fill('#tables', String(tables));
+  await page.fill('#title', title);
+  await page.locator('.create form button[type="submit"]').click();
+  await page.locator('#created-title').waitFor();
+  const boardLink = await page.inputValue('#link-board');
+  await page.locator('a.btn', { hasText: /animation|console/i }).click();
+  await page.waitForURL(/\/console\//);
+  const url = new URL(page.url());
+  const workshopId = url.pathname.split('/')[2];
+  const key = /k=([A-Za-z0-9_-]+)/.exec(url.hash)![1];
+  const deadline = Date.now() + 20_000;
+  while ((await page.locator('.table-row').count()) !== tables) {
+    if (Date.now() > deadline) throw new Error(`the console does not list ${tables} tables`);
+    await page.waitForTimeout(100); // polling a condition, with a deadline
+  }
+  return { workshopId, key, boardLink };
+}

@@ -5,7 +5,7 @@
 // tables asked of the phones are read from the server's own state, never hard-coded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS } from './browser';
+import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS, createInBrowser } from './browser';
 import { join } from 'node:path';
 import { buildServer, newDataDir, startServer, type RunningServer } from './server';
 
@@ -110,19 +110,7 @@ describe('rounds, live', () => {
     const ctx = await desktopContext(browser, server.url);
     contexts.push(ctx);
     facilitator = await ctx.newPage();
-    await facilitator.goto('/');
-    await facilitator.locator('#title').waitFor();
-    await facilitator.fill('#tables', '3');
-    await facilitator.fill('#title', 'Café tournant');
-    await facilitator.locator('.create form button[type="submit"]').click();
-    await facilitator.locator('#created-title').waitFor();
-    boardLink = await facilitator.inputValue('#link-board');
-    await facilitator.locator('a.btn', { hasText: /animation|console/i }).click();
-    await facilitator.waitForURL(/\/console\//);
-    const url = new URL(facilitator.url());
-    workshopId = url.pathname.split('/')[2];
-    key = /k=([A-Za-z0-9_-]+)/.exec(url.hash)![1];
-    await expect.poll(() => facilitator.locator('.table-row').count(), { timeout: 20_000 }).toBe(3);
+    ({ workshopId, key, boardLink } = await createInBrowser(facilitator, 'Café tournant', 3));
     await waitOnline(facilitator);
 
     const bctx = await desktopContext(browser, server.url, 1920, 1080);

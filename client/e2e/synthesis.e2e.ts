@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS } from './browser';
+import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS, createInBrowser } from './browser';
 import { buildServer, newDataDir, startServer, type RunningServer } from './server';
 
 let server: RunningServer;
@@ -146,19 +146,7 @@ describe('syntheses, written together live', () => {
     const ctx = await desktopContext(browser, server.url);
     contexts.push(ctx);
     facilitator = await ctx.newPage();
-    await facilitator.goto('/');
-    await facilitator.locator('#title').waitFor();
-    await facilitator.fill('#tables', '2');
-    await facilitator.fill('#title', 'Café synthèses');
-    await facilitator.locator('.create form button[type="submit"]').click();
-    await facilitator.locator('#created-title').waitFor();
-    boardLink = await facilitator.inputValue('#link-board');
-    await facilitator.locator('a.btn', { hasText: /animation|console/i }).click();
-    await facilitator.waitForURL(/\/console\//);
-    const url = new URL(facilitator.url());
-    workshopId = url.pathname.split('/')[2];
-    key = /k=([A-Za-z0-9_-]+)/.exec(url.hash)![1];
-    await expect.poll(() => facilitator.locator('.table-row').count(), { timeout: 20_000 }).toBe(2);
+    ({ workshopId, key, boardLink } = await createInBrowser(facilitator, 'Café synthèses', 2));
     const s = await serverState();
     t1 = s.tables.find((t) => t.number === 1)!.id;
 
