@@ -29,6 +29,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		// Compares the seating planner with random seating and the hand method (README).
 		return rotation.Report(stdout, rotation.DefaultCases())
 	}
+	if len(args) > 0 && benchCommands[args[0]] != nil {
+		// The load tool and the servers it measures (server/bench.go).
+		return benchCommands[args[0]](ctx, args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
