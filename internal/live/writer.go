@@ -39,7 +39,12 @@ var (
 func (c *Conn) writeLoop() {
 	defer c.finish()
 	var spare [][]byte // the previous batch's array, reused for the next queue
+	var last time.Time // when the last frame went out
 	for range c.wake {
+		// Right after a frame, let what else is coming gather for the next one.
+		if wait := c.opts.FrameGap - time.Since(last); wait > 0 {
+			time.Sleep(wait)
+		}
 		for {
 			c.mu.Lock()
 			batch, mode := c.queue, c.mode
@@ -57,6 +62,7 @@ func (c *Conn) writeLoop() {
 				c.writeFailed(err)
 				return
 			}
+			last = time.Now()
 			// A burst can leave a long array behind; keep only small ones.
 			if cap(batch) <= 256 {
 				spare = batch[:0]
