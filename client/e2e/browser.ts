@@ -123,3 +123,14 @@ export async function createInBrowser(page: Page, title: string, tables: number)
   }
   return { workshopId, key, boardLink };
 }
+
+/** Ends a test file: its browser contexts, the browser, then the server. */
+export async function closeAll(
+  contexts: BrowserContext[],
+  browser: Browser | undefined,
+  server: { stop(): Promise<void> } | undefined,
+): Promise<void> {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await server?.stop();
+}

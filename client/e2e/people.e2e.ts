@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS } from './browser';
+import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS, closeAll } from './browser';
 import { buildServer, newDataDir, startServer, type RunningServer } from './server';
 
 let server: RunningServer;
@@ -122,9 +122,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (timings.length) console.log(`people.e2e timings:\n  ${timings.join('\n  ')}`);
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.stop();
+  await closeAll(contexts, browser, server);
 });
 
 describe('people', () => {

@@ -6,7 +6,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, describeViolations, desktopContext, launch, shot, SHOTS } from './browser';
+import { axe, describeViolations, desktopContext, launch, shot, SHOTS, closeAll } from './browser';
 import { buildServer, newDataDir, startServer, type RunningServer } from './server';
 
 let server: RunningServer;
@@ -164,9 +164,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.stop();
+  await closeAll(contexts, browser, server);
 });
 
 describe('the harvest, printed', () => {

@@ -5,7 +5,7 @@
 // tables asked of the phones are read from the server's own state, never hard-coded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS, createInBrowser } from './browser';
+import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS, createInBrowser, closeAll } from './browser';
 import { join } from 'node:path';
 import { buildServer, newDataDir, startServer, type RunningServer } from './server';
 
@@ -100,9 +100,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.stop();
+  await closeAll(contexts, browser, server);
 });
 
 describe('rounds, live', () => {

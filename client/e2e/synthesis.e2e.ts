@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS, createInBrowser } from './browser';
+import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS, createInBrowser, closeAll } from './browser';
 import { buildServer, newDataDir, startServer, type RunningServer } from './server';
 
 let server: RunningServer;
@@ -136,9 +136,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (timings.length) console.log(`synthesis e2e timings:\n  ${timings.join('\n  ')}`);
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.stop();
+  await closeAll(contexts, browser, server);
 });
 
 describe('syntheses, written together live', () => {

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS } from './browser';
+import { axe, describeViolations, desktopContext, launch, phoneContext, shot, SHOTS, closeAll } from './browser';
 import { buildServer, newDataDir, startServer, type RunningServer } from './server';
 
 let bin: string;
@@ -63,9 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.stop();
+  await closeAll(contexts, browser, server);
 });
 
 describe('a workshop, live', () => {
