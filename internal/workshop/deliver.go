@@ -56,7 +56,7 @@ func Deliver(s *State, e Event) Delivery {
 	case ParticipantJoined:
 		d.Fac = map[string]any{"participant": ViewParticipant(&b.Participant, true)}
 		d.Public = map[string]any{"participant": ViewParticipant(&b.Participant, false)}
-		d.Tables = []string{b.Participant.Table}
+		d.Tables = seated(b.Participant.Table)
 	case ParticipantEdited:
 		p := b.Participant
 		if old, ok := s.Participants[p.ID]; ok {
@@ -64,7 +64,7 @@ func Deliver(s *State, e Event) Delivery {
 		}
 		d.Fac = map[string]any{"participant": ViewParticipant(&p, true)}
 		d.Public = map[string]any{"participant": ViewParticipant(&p, false)}
-		d.Tables = []string{p.Table}
+		d.Tables = seated(p.Table)
 	case ParticipantMoved:
 		// The person comes along: the people at the new table have never seen them.
 		moved := func(fac bool) map[string]any {
@@ -77,12 +77,12 @@ func Deliver(s *State, e Event) Delivery {
 			return m
 		}
 		d.Fac, d.Public = moved(true), moved(false)
-		d.Tables = []string{b.From, b.Table}
+		d.Tables = seated(b.From, b.Table)
 		d.Reseat = []string{b.Participant}
 	case ParticipantRemoved:
 		both(map[string]any{"participant": b.Participant})
 		if p, ok := s.Participants[b.Participant]; ok {
-			d.Tables = []string{p.Table}
+			d.Tables = seated(p.Table)
 		}
 		d.Removed = []string{b.Participant}
 	case NotePosted:
@@ -139,6 +139,19 @@ func Deliver(s *State, e Event) Delivery {
 		}
 	}
 	return d
+}
+
+// seated keeps the rooms of real tables among tables. People not yet seated see nobody but
+// themselves (a lobby of 2,000 phones would otherwise get 2,000 × 2,000 arrivals), so the
+// comings and goings of other unseated people are not sent to them.
+func seated(tables ...string) []string {
+	var out []string
+	for _, t := range tables {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // nextClock is the clock once b is applied.

@@ -113,9 +113,10 @@ func (s *State) Snapshot(a Actor) Snapshot {
 		snap.You = &YouView{Participant: me.ID, Table: nullable(me.Table), Mine: []string{}}
 		hosting = s.HostOf(me.ID)
 	}
-	ids := make([]string, 0, len(s.Participants))
+	var ids []string // not sized for everyone: a phone's view holds a table, not the room
 	for id, p := range s.Participants {
-		if me == nil || p.Table == me.Table || p.ID == me.ID {
+		// Table mates; someone not yet seated sees only themselves, not the whole lobby.
+		if me == nil || p.ID == me.ID || (me.Table != "" && p.Table == me.Table) {
 			ids = append(ids, id)
 		}
 	}

@@ -359,6 +359,19 @@ func TestViewsHideWhatTheyMust(t *testing.T) {
 	if board.You != nil {
 		t.Fatal("board has a 'you'")
 	}
+
+	// People not yet seated see themselves, not everyone else waiting to be seated.
+	c, d := w.join(2, ""), w.join(3, "")
+	if got := w.s.Snapshot(c).Participants; len(got) != 1 || got[0].ID != c.Participant {
+		t.Fatalf("someone not seated sees %+v", got)
+	}
+	if got := len(w.s.Snapshot(Actor{Role: RoleBoard}).Participants); got != 4 {
+		t.Fatalf("board sees %d participants, want 4", got)
+	}
+	w.must(w.fac, "participant.move", map[string]any{"participant": d.Participant, "table": id(10)})
+	if got := w.s.Snapshot(d).Participants; len(got) != 2 {
+		t.Fatalf("once seated, sees %d participants, want 2 (self and the table mate)", len(got))
+	}
 }
 
 func TestDeliveryRouting(t *testing.T) {
@@ -383,6 +396,8 @@ func TestDeliveryRouting(t *testing.T) {
 	if person := mv.Public.(map[string]any)["person"].(ParticipantView); person.Name != "P0" || *person.Table != id(11) || person.Email != nil {
 		t.Errorf("moved person, public form: %+v", person)
 	}
+	check("join, not seated", ParticipantJoined{Participant: Participant{ID: id(151), Name: "Lou"}}, true, nil)
+	check("seated from the lobby", ParticipantMoved{Participant: id(151), Table: id(11)}, true, []string{id(11)})
 	w.must(w.fac, "note.hide", map[string]any{"note": id(500)})
 	check("edit of hidden note", NoteEdited{Note: id(500), Text: "y"}, false, nil)
 	check("vote on hidden note", VoteToggled{Note: id(500), Participant: a.Participant, On: true}, false, nil)
