@@ -27,7 +27,10 @@ const (
 )
 
 // Conn is one WebSocket connection with a send queue bounded in bytes, a writer
-// goroutine that batches what is queued, and a validating reader.
+// goroutine that batches what is queued, and a validating reader. The writer
+// runs only while there is something to write or a close to carry out: most
+// connections in a café are idle most of the time, and a parked goroutine per
+// connection costs its stack.
 //
 // Send, Close, Done and QueuedBytes may be called from any goroutine. Read must
 // be called by one goroutine at a time, and continuously: it is also what
@@ -39,7 +42,6 @@ type Conn struct {
 	maxQueue int
 	log      *slog.Logger
 
-	wake chan struct{} // capacity 1: the writer has something to do
 	done chan struct{} // closed when the writer has finished and ws is closed
 
 	mu      sync.Mutex
@@ -49,6 +51,10 @@ type Conn struct {
 	code    websocket.StatusCode
 	reason  string
 	closeBy time.Time // flush deadline of closeFlush
+	writing bool      // a writer goroutine is running; it rechecks the queue before it ends
+	ended   bool      // the connection is closed and its writer has finished for good
+
+	lastFrame time.Time // when the last frame went out; used only by the writer
 
 	writeTimer    *time.Timer // closes ws when a write stalls; armed only around writes, under mu
 	writeDeadline time.Time   // when writeTimer fires; zero when no write is in progress
@@ -56,8 +62,8 @@ type Conn struct {
 	pinging       sync.WaitGroup // a ping waiting for its pong
 }
 
-// NewConn takes over ws: it sets ws's read limit, starts the writer goroutine
-// and the keepalive pings. The caller must keep calling Read and must call
+// NewConn takes over ws: it sets ws's read limit and starts the keepalive
+// pings. The caller must keep calling Read and must call
 // Close when done with the connection.
 func NewConn(ws *websocket.Conn, opts Options) *Conn {
 	opts = opts.withDefaults()
@@ -66,7 +72,6 @@ func NewConn(ws *websocket.Conn, opts Options) *Conn {
 		opts:     opts,
 		maxQueue: opts.MaxQueueBytes,
 		log:      opts.Logger,
-		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
 	}
 	// coder/websocket enforces the hard limit itself (closing with 1009);
@@ -78,7 +83,6 @@ func NewConn(ws *websocket.Conn, opts Options) *Conn {
 	c.writeTimer = time.AfterFunc(time.Hour, c.writeStalled)
 	c.writeTimer.Stop()
 	c.startPings()
-	go c.writeLoop()
 	return c
 }
 
@@ -115,8 +119,8 @@ func (c *Conn) enqueue(msg []byte) bool {
 	}
 	c.queue = append(c.queue, msg)
 	c.queued += len(msg)
+	c.kickLocked()
 	c.mu.Unlock()
-	c.signal()
 	return true
 }
 
@@ -174,7 +178,7 @@ func (c *Conn) startClose(mode closeMode, code websocket.StatusCode, reason stri
 	c.mu.Unlock()
 }
 
-// startCloseLocked records the close request and wakes the writer, which does
+// startCloseLocked records the close request and starts the writer, which does
 // the closing: Send must not block, and only the writer may touch the queue
 // while it writes.
 func (c *Conn) startCloseLocked(mode closeMode, code websocket.StatusCode, reason string) {
@@ -197,7 +201,7 @@ func (c *Conn) startCloseLocked(mode closeMode, code websocket.StatusCode, reaso
 		c.shortenWriteLocked(time.Now())
 		c.dropQueueLocked()
 	}
-	c.signal()
+	c.kickLocked()
 }
 
 // dropQueueLocked forgets the queued messages, releasing their memory now
@@ -210,11 +214,15 @@ func (c *Conn) dropQueueLocked() {
 	c.queue = c.queue[:0]
 }
 
-func (c *Conn) signal() {
-	select {
-	case c.wake <- struct{}{}:
-	default: // the writer is already due to look at the queue
+// kickLocked starts the writer unless it is running (it looks at the queue and
+// the close request before it ends, under mu, so nothing is left unseen) or
+// has already closed the connection.
+func (c *Conn) kickLocked() {
+	if c.writing || c.ended {
+		return
 	}
+	c.writing = true
+	go c.writeLoop()
 }
 
 func (c *Conn) closing() bool {

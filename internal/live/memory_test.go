@@ -11,21 +11,22 @@ import (
 	"nappe/internal/live"
 )
 
-// What live adds to an idle coder/websocket connection (writer goroutine,
-// queue, timers) must stay small: the design budget for a whole idle
-// connection is 16–36 KB. The bound is loose so that it only catches
-// something like a buffer kept per connection.
+// What live adds to an idle coder/websocket connection (queue, timers) must
+// stay small: the design budget for a whole idle connection is 16–36 KB. An
+// idle connection holds no writer goroutine (about 3 KB more with its stack);
+// the bound catches that, or a buffer kept per connection.
 func TestIdleConnMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("opens 500 connections")
 	}
-	const n, budget = 500, 16 << 10
+	const n, budget = 500, 3 << 10
 	ts := newTestServer(t, false)
 	clis := make([]*websocket.Conn, n)
 	srvs := make([]*websocket.Conn, n)
 	for i := range n {
 		clis[i], srvs[i] = ts.dialRaw(t, nil)
 	}
+	goroutines := runtime.NumGoroutine()
 	before := memInUse()
 	opts := live.Options{Logger: slog.New(slog.DiscardHandler)}
 	conns := make([]*live.Conn, n)
@@ -36,6 +37,8 @@ func TestIdleConnMemory(t *testing.T) {
 	for _, c := range conns {
 		waitFor(t, 10*time.Second, "the queue to drain", func() bool { return c.QueuedBytes() == 0 })
 	}
+	// The writers end once their queue is written.
+	waitFor(t, 10*time.Second, "the writers to end", func() bool { return runtime.NumGoroutine() <= goroutines })
 	perConn := (memInUse() - before) / n
 	t.Logf("live adds %d bytes per idle connection", perConn)
 	if perConn > budget {

@@ -34,39 +34,42 @@ var (
 	errAborted      = errors.New("live: write cut short to drop the connection")
 )
 
-// writeLoop is the connection's only writer of data frames. It sleeps until
-// Send or a close request wakes it, then writes everything queued.
+// writeLoop is the connection's only writer of data frames, started by Send
+// or a close request. It writes everything queued, then ends; an idle
+// connection has no writer.
 func (c *Conn) writeLoop() {
-	defer c.finish()
+	// Right after a frame, let what else is coming gather for the next one.
+	if wait := c.opts.FrameGap - time.Since(c.lastFrame); wait > 0 {
+		time.Sleep(wait)
+	}
 	var spare [][]byte // the previous batch's array, reused for the next queue
-	var last time.Time // when the last frame went out
-	for range c.wake {
-		// Right after a frame, let what else is coming gather for the next one.
-		if wait := c.opts.FrameGap - time.Since(last); wait > 0 {
-			time.Sleep(wait)
-		}
-		for {
-			c.mu.Lock()
-			batch, mode := c.queue, c.mode
-			c.queue, spare = spare, nil
+	for {
+		c.mu.Lock()
+		batch, mode := c.queue, c.mode
+		c.queue, spare = spare, nil
+		if len(batch) == 0 && mode == open {
+			if cap(spare) > 8 {
+				c.queue = nil // an idle connection keeps no burst-sized array
+			}
+			c.writing = false
 			c.mu.Unlock()
-			if len(batch) == 0 {
-				if mode != open {
-					c.closeWS(mode)
-					return
-				}
-				spare = batch
-				break
-			}
-			if err := c.writeBatch(batch); err != nil {
-				c.writeFailed(err)
-				return
-			}
-			last = time.Now()
-			// A burst can leave a long array behind; keep only small ones.
-			if cap(batch) <= 256 {
-				spare = batch[:0]
-			}
+			return
+		}
+		c.mu.Unlock()
+		if len(batch) == 0 {
+			c.closeWS(mode)
+			c.finish()
+			return
+		}
+		if err := c.writeBatch(batch); err != nil {
+			c.writeFailed(err)
+			c.finish()
+			return
+		}
+		c.lastFrame = time.Now()
+		// A burst can leave a long array behind; keep only small ones.
+		if cap(batch) <= 256 {
+			spare = batch[:0]
 		}
 	}
 }
@@ -244,6 +247,7 @@ func (c *Conn) finish() {
 	if c.mode == open {
 		c.mode = closeAbort
 	}
+	c.ended = true
 	c.dropQueueLocked()
 	c.mu.Unlock()
 	c.writeTimer.Stop()
