@@ -10,6 +10,11 @@
 // the connection with HijackSetNoResponse, and writes the 101 response on the
 // hijacked connection before handing it to coder/websocket.
 //
+// Set KeepHijackedConns on the app's fasthttp server (app.Server()) before
+// serving: each connection then runs on a goroutine of its own and fasthttp's
+// request context goes back to its pool at once instead of being held for
+// the connection's lifetime.
+//
 // Hijacked connections are invisible to fasthttp: app.ShutdownWithContext
 // returns without waiting for them. The serve function's context is cancelled
 // when the app shuts down; to wait for connections to finish, and to force

@@ -53,8 +53,22 @@ func (g *Registry) Handler(opts *websocket.AcceptOptions, serve ServeFunc) fiber
 		// Fiber must not answer: the 101 is written on the hijacked
 		// connection, once coder/websocket has built its headers.
 		fctx.HijackSetNoResponse(true)
+		if !c.App().Server().KeepHijackedConns {
+			fctx.Hijack(func(conn net.Conn) {
+				g.serve(ctx, newHijackedConn(conn), r, opts, serve)
+			})
+			return nil
+		}
+		// fasthttp keeps the request's context, headers and all, until the
+		// hijack handler returns: serve on a goroutine of our own so that it
+		// goes back to fasthttp's pool at once (a few KB per connection held
+		// for hours otherwise). The connection is then ours to close.
 		fctx.Hijack(func(conn net.Conn) {
-			g.serve(ctx, newHijackedConn(conn), r, opts, serve)
+			hc := newHijackedConn(conn)
+			go func() {
+				defer hc.Close()
+				g.serve(ctx, hc, r, opts, serve)
+			}()
 		})
 		return nil
 	}

@@ -31,7 +31,31 @@ func echo(ctx context.Context, c *websocket.Conn, _ *http.Request) {
 }
 
 func TestEchoAndRequest(t *testing.T) {
-	app := newApp()
+	t.Run("kept connections", func(t *testing.T) { testEchoAndRequest(t, newApp()) })
+	t.Run("fasthttp's default", func(t *testing.T) { testEchoAndRequest(t, newPlainApp()) })
+}
+
+// A serve function that returns without closing still ends the connection,
+// whoever owns it.
+func TestReturningServeClosesTheConnection(t *testing.T) {
+	for name, app := range map[string]*fiber.App{"kept": newApp(), "default": newPlainApp()} {
+		t.Run(name, func(t *testing.T) {
+			app.Get("/ws", fiberws.Handler(nil, func(context.Context, *websocket.Conn, *http.Request) {}))
+			addr := startApp(t, app)
+			ctx := ctxTimeout(t, 10*time.Second)
+			c, _, err := websocket.Dial(ctx, "ws://"+addr+"/ws", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.CloseNow()
+			if _, _, err := c.Read(ctx); err == nil || errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("read = %v, want the connection closed by the server", err)
+			}
+		})
+	}
+}
+
+func testEchoAndRequest(t *testing.T, app *fiber.App) {
 	seen := make(chan *http.Request, 1)
 	app.Get("/ws/:table", fiberws.Handler(nil, func(ctx context.Context, c *websocket.Conn, r *http.Request) {
 		seen <- r

@@ -34,7 +34,17 @@ func startApp(t testing.TB, app *fiber.App) string {
 	return ln.Addr().String()
 }
 
+// newApp is an app set up as Nappe's: hijacked connections are kept, so each
+// WebSocket runs on a goroutine of its own.
 func newApp() *fiber.App {
+	app := newPlainApp()
+	app.Server().KeepHijackedConns = true
+	return app
+}
+
+// newPlainApp leaves fasthttp's default: the connection lives on fasthttp's
+// hijack goroutine, which closes it.
+func newPlainApp() *fiber.App {
 	return fiber.New(fiber.Config{DisableStartupMessage: true})
 }
 

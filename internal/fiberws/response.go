@@ -50,11 +50,15 @@ func (p *probe) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // read it.
 const handshakeTimeout = 10 * time.Second
 
-// Buffer sizes of the hijacked connection, as net/http's. The reader is at
-// least fasthttp's default read buffer, so bufio reads straight through
-// fasthttp's reader once it is empty instead of copying twice.
+// Buffer sizes of the hijacked connection. Reads go through fasthttp's own
+// 4 KiB reader, kept with the hijacked connection (it may hold bytes read
+// past the request): the reader coder/websocket gets only needs to hold a
+// frame header, and reads larger than it pass straight through. A second
+// 4 KiB reader would cost every idle connection 4 KiB for nothing. Writes go
+// straight to the TCP connection through a 4 KiB writer, as net/http's, so a
+// frame up to that size is one write.
 const (
-	readBufferSize  = 4 << 10
+	readBufferSize  = 256
 	writeBufferSize = 4 << 10
 )
 

@@ -84,6 +84,9 @@ func New(cfg Config) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 	})
+	// WebSocket sessions run on goroutines of their own, so fasthttp's request context is not held
+	// for as long as a phone stays connected (internal/fiberws).
+	app.Server().KeepHijackedConns = true
 	app.Use(a.securityHeaders, a.accessLog)
 
 	perIP := func(n int) fiber.Handler {
