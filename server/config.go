@@ -28,6 +28,9 @@ type config struct {
 	ParticipantRate float64
 	// MetricsAddr serves Prometheus metrics on their own listener, kept off the public one.
 	MetricsAddr string
+	// MemoryTrim returns the free heap to the operating system when the process goes quiet
+	// after a burst (internal/memtrim).
+	MemoryTrim bool
 }
 
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -52,6 +55,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&queue, "queue-bytes", env("queue-bytes", "1048576"), "per-connection send queue bound; a client further behind is disconnected and resumes (NAPPE_QUEUE_BYTES)")
 	fs.Float64Var(&c.ParticipantRate, "participant-rate", envFloat(env("participant-rate", "5")), "commands per second per participant, bursts of 6× (NAPPE_PARTICIPANT_RATE)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("metrics-addr", ""), "address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9100; empty: off (NAPPE_METRICS_ADDR)")
+	var trim string
+	fs.StringVar(&trim, "memory-trim", env("memory-trim", "true"), "return free memory to the system when quiet after a burst (NAPPE_MEMORY_TRIM)")
 	fs.StringVar(&level, "log-level", env("log-level", "info"), "debug, info, warn or error (NAPPE_LOG_LEVEL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -85,6 +90,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.ParticipantRate <= 0 {
 		return c, fmt.Errorf("participant-rate must be positive")
+	}
+	if c.MemoryTrim, err = strconv.ParseBool(trim); err != nil {
+		return c, fmt.Errorf("memory-trim must be true or false, not %q", trim)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("log-level: %w", err)

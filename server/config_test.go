@@ -13,14 +13,18 @@ func TestConfigFromFlagsAndEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Addr != ":9000" || cfg.Data != "/d" || cfg.NATSURL != "nats://a:4222" || cfg.Replicas != 3 || cfg.ParticipantRate != 2 {
+	if cfg.Addr != ":9000" || cfg.Data != "/d" || cfg.NATSURL != "nats://a:4222" || cfg.Replicas != 3 || cfg.ParticipantRate != 2 || !cfg.MemoryTrim {
 		t.Fatalf("config: %+v", cfg)
 	}
 	cfg, err = parseConfig([]string{"--addr", ":1", "--replicas", "1"}, func(k string) string { return env[k] }, &bytes.Buffer{})
 	if err != nil || cfg.Addr != ":1" || cfg.Replicas != 1 {
 		t.Fatalf("flags must win over the environment: %+v %v", cfg, err)
 	}
-	for _, bad := range [][]string{{"--replicas", "9"}, {"--queue-bytes", "10"}, {"--log-level", "loud"}, {"extra"}, {"--participant-rate", "0"}} {
+	cfg, err = parseConfig([]string{"--memory-trim=false"}, func(string) string { return "" }, &bytes.Buffer{})
+	if err != nil || cfg.MemoryTrim {
+		t.Fatalf("flags must win over the environment: %+v %v", cfg, err)
+	}
+	for _, bad := range [][]string{{"--replicas", "9"}, {"--queue-bytes", "10"}, {"--log-level", "loud"}, {"extra"}, {"--participant-rate", "0"}, {"--memory-trim", "sometimes"}} {
 		if _, err := parseConfig(bad, func(string) string { return "" }, &bytes.Buffer{}); err == nil {
 			t.Errorf("%v accepted", bad)
 		}

@@ -14,6 +14,7 @@ import (
 	"nappe/internal/httpapi"
 	"nappe/internal/hub"
 	"nappe/internal/live"
+	"nappe/internal/memtrim"
 	"nappe/internal/metrics"
 )
 
@@ -39,6 +40,12 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 		}
 		return 0
 	})
+	if cfg.MemoryTrim {
+		go memtrim.Run(ctx, memtrim.Options{OnTrim: func(freed uint64) {
+			metrics.MemoryTrims.Inc()
+			logger.Debug("returned free memory to the system", "bytes", freed)
+		}})
+	}
 	if cfg.MetricsAddr != "" {
 		stop, err := serveMetrics(cfg.MetricsAddr, stdout)
 		if err != nil {

@@ -53,6 +53,9 @@ var (
 	Deliveries = set.NewCounter(`nappe_deliveries_total`)
 )
 
+// MemoryTrims counts the times free heap was returned to the system after a burst.
+var MemoryTrims = set.NewCounter(`nappe_memory_trims_total`)
+
 // NATS.
 var (
 	NATSReconnects  = set.NewCounter(`nappe_nats_reconnects_total`)
