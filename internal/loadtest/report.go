@@ -36,6 +36,9 @@ type Result struct {
 
 	Usage                                usage
 	RSSBefore, RSSConnected, RSSEnd, HWM int64
+	// RSSIdle (a) is read at the end of the idle window: the room's steady state, after whatever
+	// the joins left behind has been collected (and, for Nappe, returned to the system).
+	RSSIdle int64
 	SetupTime, IdleFor                   time.Duration
 	Joins                                []Join // e
 	SentBeforeRestart                    int    // f
@@ -46,13 +49,29 @@ type Result struct {
 	Problems                             []string
 }
 
-// PerConn is the servers' memory per connection: RSS growth while the room connected, divided
-// by the connections. 0 when the server's memory is not known.
+// PerConn is the servers' memory per connection: RSS growth from before the room connected to
+// the idle room (RSSIdle, when measured) or to right after it connected, divided by the
+// connections. 0 when the server's memory is not known.
 func (r *Result) PerConn() float64 {
-	if r == nil || r.RSSConnected == 0 || r.Conns == 0 {
+	if r != nil && r.RSSIdle != 0 {
+		return r.perConn(r.RSSIdle)
+	}
+	return r.PerConnConnected()
+}
+
+// PerConnConnected is PerConn measured right after the room connected.
+func (r *Result) PerConnConnected() float64 {
+	if r == nil {
 		return 0
 	}
-	return float64(r.RSSConnected-r.RSSBefore) / float64(r.Conns)
+	return r.perConn(r.RSSConnected)
+}
+
+func (r *Result) perConn(rss int64) float64 {
+	if rss == 0 || r.Conns == 0 {
+		return 0
+	}
+	return float64(rss-r.RSSBefore) / float64(r.Conns)
 }
 
 // JoinMax is the slowest projector join.
@@ -282,6 +301,7 @@ func table(w io.Writer, rs []*Result, ratioName string) {
 		fmt.Fprintln(tw, strings.Join(vals, "\t"))
 	}
 	hasPosts := slices.ContainsFunc(rs, func(r *Result) bool { return r.Posts > 0 })
+	idle := slices.ContainsFunc(rs, func(r *Result) bool { return r.RSSIdle > 0 })
 	row("connections held", func(r *Result) string {
 		s := fmt.Sprint(r.Conns)
 		if r.Processes > 1 {
@@ -364,7 +384,16 @@ func table(w io.Writer, rs []*Result, ratioName string) {
 	row("server RSS before / connected / end", func(r *Result) string {
 		return ifN(uint64(r.RSSConnected), fmtBytes(float64(r.RSSBefore))+" / "+fmtBytes(float64(r.RSSConnected))+" / "+fmtBytes(float64(r.RSSEnd)))
 	}, by(func(r *Result) float64 { return float64(r.RSSEnd) }))
-	row("RSS per connection", func(r *Result) string { return ifN(uint64(r.PerConn())*uint64(r.Phones), fmtBytes(r.PerConn())) }, by(func(r *Result) float64 { return r.PerConn() }))
+	if idle {
+		row("server RSS idle (end of the idle window)", func(r *Result) string { return ifN(uint64(r.RSSIdle), fmtBytes(float64(r.RSSIdle))) },
+			by(func(r *Result) float64 { return float64(r.RSSIdle) }))
+		row("RSS per connection, just connected", func(r *Result) string {
+			return ifN(uint64(r.PerConnConnected())*uint64(r.Phones), fmtBytes(r.PerConnConnected()))
+		}, by(func(r *Result) float64 { return r.PerConnConnected() }))
+		row("RSS per connection, idle", func(r *Result) string { return ifN(uint64(r.PerConn())*uint64(r.Phones), fmtBytes(r.PerConn())) }, by(func(r *Result) float64 { return r.PerConn() }))
+	} else {
+		row("RSS per connection", func(r *Result) string { return ifN(uint64(r.PerConn())*uint64(r.Phones), fmtBytes(r.PerConn())) }, by(func(r *Result) float64 { return r.PerConn() }))
+	}
 	row("this tool: CPU, send lag p99", func(r *Result) string {
 		s := fmt.Sprintf("%.2f cores", cores(r.Usage.Tool, r.Usage.Wall))
 		if r.SendLag.N > 0 {
