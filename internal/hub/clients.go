@@ -39,6 +39,7 @@ func (w *Workshop) Attach(ctx context.Context, conn *live.Conn, token string, si
 			conn.Send(protocol.Encode(protocol.Presence{T: "presence", Online: w.onlineEverywhere(w.rooms.onlineIDs())}))
 		case workshop.RoleParticipant:
 			w.presenceDirty, w.localChanged = true, true
+			conn.Send(protocol.Encode(protocol.Headcount{T: "headcount", Tables: w.state.Headcount()}))
 		}
 	}); derr != nil {
 		return actor, derr

@@ -48,7 +48,11 @@ type Workshop struct {
 	remote                      map[string]remotePresence
 	lastOnline                  []string
 	stopPresence                func()
-	idleSince                   time.Time
+	// Headcount: what phones were last told of how many sit at each table, and whether an event
+	// since then may have changed it.
+	sentHeadcount  map[string]int
+	headcountDirty bool
+	idleSince      time.Time
 }
 
 type request struct {
@@ -101,6 +105,7 @@ func (h *Hub) load(ctx context.Context, id string) (*Workshop, error) {
 		return nil, fmt.Errorf("follow %s: %w", id, err)
 	}
 	w.stopFollow = stop
+	w.sentHeadcount = w.state.Headcount()
 	w.watchPresence()
 	go w.loop()
 	return w, nil
@@ -126,6 +131,7 @@ func (w *Workshop) loop() {
 			f()
 		case <-tick.C:
 			w.flushPresence()
+			w.flushHeadcount()
 			if w.idleLongEnough() && w.hub.retire(w) {
 				w.log.Debug("unloading idle workshop")
 				w.shutdown()
@@ -190,6 +196,7 @@ func (w *Workshop) applyRecord(r eventlog.Record) error {
 			return err
 		}
 		w.publish(e, d)
+		w.headcountDirty = true
 		metrics.EventsApplied.Inc()
 	}
 	w.lastSeq = r.Seq

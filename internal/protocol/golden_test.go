@@ -147,6 +147,7 @@ func TestGoldenServerMessages(t *testing.T) {
 		"pong":        protocol.Pong{T: "pong", N: 7, ServerTime: t0},
 		"bye":         protocol.Bye{T: "bye", Reason: "shutdown"},
 		"presence":    protocol.Presence{T: "presence", Online: []string{pid}},
+		"headcount":   protocol.Headcount{T: "headcount", Tables: map[string]int{fixedID("Table 1"): 4, fixedID("Table 2"): 0}},
 	}
 	for name, m := range messages {
 		golden(t, "server/"+name+".json", protocol.Encode(m))

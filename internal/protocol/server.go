@@ -56,6 +56,12 @@ type (
 		T      string   `json:"t"`
 		Online []string `json:"online"`
 	}
+	// Headcount tells participants how many people sit at each table it names; tables it does
+	// not name are unchanged.
+	Headcount struct {
+		T      string         `json:"t"`
+		Tables map[string]int `json:"tables"`
+	}
 )
 
 // Encode marshals a server message. The messages are plain structs of strings and numbers, so a

@@ -85,7 +85,22 @@ func ViewParticipant(p *Participant, facilitator bool) ParticipantView {
 	return v
 }
 
-// Tables returns the tables by number.
+// Headcount is how many people sit at each table, every table named (0 included). Phones see
+// only their own table's people, yet choosing a table needs to know where there is room.
+func (s *State) Headcount() map[string]int {
+	n := make(map[string]int, len(s.Tables))
+	for id := range s.Tables {
+		n[id] = 0
+	}
+	for _, p := range s.Participants {
+		if _, ok := n[p.Table]; ok {
+			n[p.Table]++
+		}
+	}
+	return n
+}
+
+// SortedTables returns the tables by number.
 func (s *State) SortedTables() []Table {
 	out := make([]Table, 0, len(s.Tables))
 	for _, t := range s.Tables {

@@ -356,6 +356,12 @@ export function decodeServerMessage(x: unknown): ServerMessage | null {
       return { t, reason: str(o, 'reason', p) };
     case 'presence':
       return { t, online: arr(o, 'online', p, (e, q) => (typeof e === 'string' ? e : fail(q, 'string', e))) };
+    case 'headcount': {
+      const tables = obj(o.tables, `${p}.tables`);
+      const counts: Record<string, number> = {};
+      for (const k of Object.keys(tables)) counts[k] = num(tables, k, `${p}.tables`);
+      return { t, tables: counts };
+    }
     default:
       return null;
   }

@@ -256,7 +256,12 @@ export type ServerMessage =
   | { t: 'pong'; n: number; serverTime: number }
   | { t: 'bye'; reason: string }
   /** Facilitators only: the participants connected now (the whole list each time). */
-  | { t: 'presence'; online: string[] };
+  | { t: 'presence'; online: string[] }
+  /**
+   * Participants only: how many people sit at the tables named (all of them on connect, then
+   * those that changed); a phone sees only its own table's people.
+   */
+  | { t: 'headcount'; tables: Record<string, number> };
 
 export type ClientMessage =
   | { t: 'hello'; proto: number; workshop: string; token: string; since?: number }

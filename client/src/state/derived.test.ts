@@ -23,7 +23,7 @@ import {
   synthesisEditors,
   tableById,
 } from './derived';
-import { applySnapshot, emptyModel, setIdentity } from './workshop';
+import { applyHeadcount, applySnapshot, emptyModel, setIdentity } from './workshop';
 
 function participantModel() {
   const m = emptyModel();
@@ -87,6 +87,13 @@ describe('countsByTable', () => {
     setIdentity(m, 'facilitator', null);
     applySnapshot(m, 1, snapshot({ notes: [note('a', T1, ADA, { voters: [BOB] }), note('h', T1, ADA, { hidden: true })] }));
     expect(countsByTable(m)).toEqual({ [T1]: { notes: 1, people: 2, votes: 1 }, [T2]: { notes: 0, people: 0, votes: 0 } });
+  });
+
+  it("takes people from the server's headcount on a phone, which sees only its own table", () => {
+    const m = participantModel();
+    applyHeadcount(m, { [T1]: 4, [T2]: 6 });
+    expect(countsByTable(m)[T2].people).toBe(6);
+    expect(countsByTable(m)[T1].people).toBe(4);
   });
 });
 

@@ -55,7 +55,12 @@ export function countsByTable(m: WorkshopModel): Record<string, TableCounts> {
     c[n.table].notes++;
     c[n.table].votes += n.voters.length;
   }
-  for (const p of Object.values(m.participants)) if (p.table && c[p.table]) c[p.table].people++;
+  if (m.headcount) {
+    // A phone sees only its table's people: the server counts the others.
+    for (const t of m.tables) c[t.id].people = m.headcount[t.id] ?? 0;
+  } else {
+    for (const p of Object.values(m.participants)) if (p.table && c[p.table]) c[p.table].people++;
+  }
   return c;
 }
 

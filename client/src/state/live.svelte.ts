@@ -8,7 +8,7 @@ import { Outbox, type FailedCommand, type KeyValueStore, type PendingCommand } f
 import { cmd } from '../net/encode';
 import type { Command, ServerMessage } from '../net/protocol';
 import { Socket, socketURL, reconnectDelay, type ConnectionStatus } from '../net/socket';
-import { applyEvent, applySnapshot, claimNote, emptyModel, setIdentity, type WorkshopModel } from './workshop';
+import { applyEvent, applyHeadcount, applySnapshot, claimNote, emptyModel, setIdentity, type WorkshopModel } from './workshop';
 
 export type ViewKind = 'phone' | 'board' | 'console';
 
@@ -210,6 +210,9 @@ export class LiveWorkshop {
         break; // the socket hands the clock sample over (onClockSample)
       case 'presence':
         this.online = m.online;
+        break;
+      case 'headcount':
+        applyHeadcount(this.model, m.tables);
         break;
       case 'bye':
         break;

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { command } from '../net/encode';
 import { outboxKey, LiveWorkshop } from './live.svelte';
-import { ADA, FakeWebSocket, MemoryStorage, T1, W, note, snapshot } from '../testing/fakes';
+import { ADA, FakeWebSocket, MemoryStorage, T1, T2, W, note, snapshot } from '../testing/fakes';
 import { HELLO_TIMEOUT_MS, PING_INTERVAL_MS, PONG_TIMEOUT_MS, RECONNECT_BASE_DELAY_MS } from '../net/socket';
 import { CLOCK_BURST, CLOCK_BURST_GAP_MS } from '../net/clock';
 
@@ -112,6 +112,15 @@ describe('hello and resume', () => {
     ws.push(welcome, snap(10), evPosted(11, 'a'), { t: 'synced', v: 11 });
     expect(live.model.v).toBe(11);
     expect(live.status).toBe('online');
+  });
+
+  it('keeps the headcount across snapshots, each message updating the tables it names', () => {
+    const live = start();
+    const ws = FakeWebSocket.last();
+    ws.open();
+    ws.push(welcome, snap(10), { t: 'synced', v: 10 }, { t: 'headcount', tables: { [T1]: 2, [T2]: 0 } });
+    ws.push({ t: 'headcount', tables: { [T2]: 5 } }, snap(12));
+    expect(live.model.headcount).toEqual({ [T1]: 2, [T2]: 5 });
   });
 
   it('a malformed message ends the connection and resumes from the last good version', async () => {

@@ -49,6 +49,11 @@ export interface WorkshopModel {
   synthesisActivity: Record<string, Record<string, number>>;
   /** This participant was removed by a facilitator. */
   removed: boolean;
+  /**
+   * How many people sit at each table, as the server last said (participants only: they see
+   * their own table's people, not the others'). Null until told.
+   */
+  headcount: Record<string, number> | null;
 }
 
 export function emptyModel(): WorkshopModel {
@@ -69,7 +74,13 @@ export function emptyModel(): WorkshopModel {
     syntheses: {},
     synthesisActivity: {},
     removed: false,
+    headcount: null,
   };
+}
+
+/** A headcount message: the tables it names have that many people now. */
+export function applyHeadcount(m: WorkshopModel, tables: Record<string, number>): void {
+  m.headcount = { ...(m.headcount ?? {}), ...tables };
 }
 
 /** From the welcome message: who the server says we are. */
