@@ -38,15 +38,15 @@ type Result struct {
 	RSSBefore, RSSConnected, RSSEnd, HWM int64
 	// RSSIdle (a) is read at the end of the idle window: the room's steady state, after whatever
 	// the joins left behind has been collected (and, for Nappe, returned to the system).
-	RSSIdle int64
-	SetupTime, IdleFor                   time.Duration
-	Joins                                []Join // e
-	SentBeforeRestart                    int    // f
-	StopTime, Downtime, BackAfter        time.Duration
-	Back                                 bool
-	BackCount                            int
-	ProblemCount                         int
-	Problems                             []string
+	RSSIdle                       int64
+	SetupTime, IdleFor            time.Duration
+	Joins                         []Join // e
+	SentBeforeRestart             int    // f
+	StopTime, Downtime, BackAfter time.Duration
+	Back                          bool
+	BackCount                     int
+	ProblemCount                  int
+	Problems                      []string
 }
 
 // PerConn is the servers' memory per connection: RSS growth from before the room connected to
