@@ -39,62 +39,90 @@ func (l *Log) Read(ctx context.Context, workshop string, after uint64, fn func(R
 	if err != nil {
 		return after, err
 	}
-	cons, err := l.orderedConsumer(ctx, subj, after)
+	last, remaining := after, uint64(0)
+	for first := true; ; first = false {
+		var stalled bool
+		last, remaining, stalled, err = l.readFrom(ctx, workshop, subj, last, remaining, first, fn)
+		if err != nil || !stalled {
+			return last, err
+		}
+		// Promised records stopped coming while the workshop still has them: seen on a
+		// replicated stream under heavy load, where the consumer's replica fell silent. A fresh
+		// consumer from the last record delivered picks up; the next remaining records after it
+		// are the promised ones, since a workshop's records are only ever appended.
+		l.log.Info("read stalled, starting again from the last record", "workshop", workshop, "after", last, "remaining", remaining)
+	}
+}
+
+// readStall is how long Read waits for promised records, the workshop still holding them,
+// before it starts again with a fresh consumer.
+const readStall = 3 * readIdle
+
+// readFrom is one consumer's part of Read. The first consumer's NumPending, taken by the server
+// when it created the consumer, is exactly the number of records Read must deliver (later
+// appends are not included, as promised); a consumer started again after a stall delivers what
+// is still remaining of that number.
+func (l *Log) readFrom(ctx context.Context, workshop, subj string, last, remaining uint64, first bool, fn func(Record) error) (uint64, uint64, bool, error) {
+	cons, err := l.orderedConsumer(ctx, subj, last)
 	if err != nil {
-		return after, err
+		return last, remaining, false, err
 	}
 	defer l.dropConsumer(cons)
 	iter, err := cons.Messages(jetstream.PullMaxBytes(readBufferBytes))
 	if err != nil {
-		return after, fmt.Errorf("eventlog: read %s: %w", workshop, err)
+		return last, remaining, false, fmt.Errorf("eventlog: read %s: %w", workshop, err)
 	}
 	defer iter.Stop()
 	stopOnCancel := context.AfterFunc(ctx, iter.Stop)
 	defer stopOnCancel()
 
-	// The consumer's NumPending, taken by the server when it created the
-	// consumer, is exactly the number of records Read must deliver: later
-	// appends are not included, as promised.
-	info := cons.CachedInfo()
-	if info == nil {
-		return after, fmt.Errorf("eventlog: read %s: consumer has no info", workshop)
+	if first {
+		info := cons.CachedInfo()
+		if info == nil {
+			return last, remaining, false, fmt.Errorf("eventlog: read %s: consumer has no info", workshop)
+		}
+		remaining = info.NumPending
 	}
-	last := after
-	for remaining := info.NumPending; remaining > 0; {
+	var idle time.Duration
+	for remaining > 0 {
 		msg, err := iter.Next(jetstream.NextMaxWait(readIdle))
 		if errors.Is(err, nats.ErrTimeout) {
 			// Nothing for a while: if the workshop was purged meanwhile,
 			// the promised records will never come.
 			if gone, err := l.nothingAfter(ctx, subj, last); err != nil || gone {
-				return last, err
+				return last, remaining, false, err
+			}
+			if idle += readIdle; idle >= readStall {
+				return last, remaining, true, nil
 			}
 			continue
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return last, fmt.Errorf("eventlog: read %s: %w", workshop, ctx.Err())
+				return last, remaining, false, fmt.Errorf("eventlog: read %s: %w", workshop, ctx.Err())
 			}
-			return last, fmt.Errorf("eventlog: read %s: %w", workshop, err)
+			return last, remaining, false, fmt.Errorf("eventlog: read %s: %w", workshop, err)
 		}
 		if err := ctx.Err(); err != nil {
 			// Stopping the iterator is asynchronous: without this check,
 			// records already buffered would still be handed to fn.
-			return last, fmt.Errorf("eventlog: read %s: %w", workshop, err)
+			return last, remaining, false, fmt.Errorf("eventlog: read %s: %w", workshop, err)
 		}
+		idle = 0
 		rec, err := toRecord(msg)
 		if err != nil {
-			return last, fmt.Errorf("eventlog: read %s: %w", workshop, err)
+			return last, remaining, false, fmt.Errorf("eventlog: read %s: %w", workshop, err)
 		}
 		remaining--
 		if rec.Seq <= last {
 			continue // cannot happen with an ordered consumer; never deliver twice
 		}
 		if err := fn(rec); err != nil {
-			return last, err
+			return last, remaining, false, err
 		}
 		last = rec.Seq
 	}
-	return last, nil
+	return last, remaining, false, nil
 }
 
 // orderedConsumer returns an ordered consumer of subj starting after seq.
