@@ -218,11 +218,13 @@ func TestFaultFlooderBehindSharedAddress(t *testing.T) {
 		}
 		defer fc.ws.CloseNow()
 		f := &flooder{conn: fc}
+		floodStart := time.Now()
 		f.run()
 		awaitCond(t, 10*time.Second, "the flooder rate limited", func() bool { return f.limited.Load() >= 100 })
 		floodLat, floodCodes, floodLost := venueRound(phones, "flood", each, spread)
 		close(f.stop)
 		f.done.Wait()
+		flooding := time.Since(floodStart)
 
 		for name, r := range map[string]struct {
 			lat        []time.Duration
@@ -235,6 +237,13 @@ func TestFaultFlooderBehindSharedAddress(t *testing.T) {
 		}
 		if f.limited.Load() == 0 {
 			t.Error("the flooder was never rate limited")
+		}
+		// The server reads a connection's frames no faster than four times its command rate
+		// (default 5 a second, bursts of 31): what the flooder wrote beyond that waited in its
+		// own buffers. Twice that bound, for answers in flight and timing slack.
+		read := f.acked.Load() + f.limited.Load() + f.otherErr.Load()
+		if bound := int64(2 * (4*31 + 4*5*flooding.Seconds())); read > bound {
+			t.Errorf("the server read %d of the flooder's frames in %v; pacing allows about %d", read, flooding.Round(time.Millisecond), bound/2)
 		}
 		disconnected := 0
 		for _, ph := range phones {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
 
 	"nappe/internal/hub"
 	"nappe/internal/live"
@@ -29,13 +30,14 @@ func (a *api) serveSocket(shutdown context.Context, ws *websocket.Conn, _ *http.
 	// When the server shuts down, say goodbye properly: a read whose context is cancelled drops
 	// the connection without a close frame, so reads and commands use a context that is not. A
 	// command being handled is answered first: its sender then knows it was stored.
-	s := &session{api: a, conn: conn}
+	s := &session{api: a, conn: conn, pace: a.hub.NewFrameLimiter(workshop.RoleParticipant)}
 	stop := context.AfterFunc(shutdown, s.drain)
 	defer stop()
 	ctx := context.WithoutCancel(shutdown)
 	if !s.hello(ctx) {
 		return
 	}
+	s.pace = a.hub.NewFrameLimiter(s.actor.Role)
 	defer s.w.Detach(conn)
 	for {
 		msg, ok := s.next(ctx)
@@ -62,6 +64,7 @@ type session struct {
 	conn  *live.Conn
 	w     *hub.Workshop
 	actor workshop.Actor
+	pace  *rate.Limiter // frames read from this connection
 
 	mu       sync.Mutex
 	busy     bool // a command is being handled
@@ -118,6 +121,9 @@ func (s *session) fail(id, code, message string) {
 // way; false when the connection is over.
 func (s *session) next(ctx context.Context) (protocol.ClientMessage, bool) {
 	for {
+		if s.pace.Wait(ctx) != nil {
+			return protocol.ClientMessage{}, false
+		}
 		frame, err := s.conn.Read(ctx)
 		metrics.FramesIn.Inc()
 		switch {
