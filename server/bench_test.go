@@ -61,6 +61,9 @@ func TestBenchSmoke(t *testing.T) {
 			if r.Delivery.N == 0 || r.Delivery.P50 <= 0 || r.Delivery.Max < r.Delivery.P99 || r.Ack.P50 <= 0 {
 				t.Errorf("(%s) %s: latencies %+v, ack %+v", o.Key, r.Label, r.Delivery, r.Ack)
 			}
+			if o.Key == "b" && (r.Votes == 0 || r.AckedVotes != r.Votes || r.Edits == 0 || r.AckedEdits != r.Edits) {
+				t.Errorf("(b) %s: votes %d of %d acknowledged, edits %d of %d", r.Label, r.AckedVotes, r.Votes, r.AckedEdits, r.Edits)
+			}
 			if r.OrderErrors != 0 {
 				t.Errorf("(%s) %s: %d events out of order", o.Key, r.Label, r.OrderErrors)
 			}

@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -63,9 +64,22 @@ const (
 	postRefused // a final error
 )
 
+// actionKind says what a post of the schedule does: most write a note; in (b) phones also vote
+// for a table mate's note and edit their own. Each is one command, acknowledged, and one event
+// for the table and the walls, measured and checked like a note.
+type actionKind uint8
+
+const (
+	actPost actionKind = iota
+	actVote
+	actEdit
+)
+
 type post struct {
 	at        atomic.Int64 // scheduled send time, nanoseconds after bench.start
-	author    int32        // index of the sending client among its kind
+	kind      actionKind
+	target    int32 // vote, edit: the post whose note it is about
+	author    int32 // index of the sending client among its kind
 	by        clientKind
 	table     int32
 	expected  int32 // recipients other than the author: its table mates and every wall
@@ -97,6 +111,10 @@ type bench struct {
 	all                    []*client
 	posts                  []post
 	tableSize              []int
+	// votes finds a vote from its event: post index << 32 | voter's phone index → action.
+	votes map[uint64]int32
+	// phoneOf finds a phone from its participant id (Nappe).
+	phoneOf map[string]int32
 
 	start  time.Time // every time in the bench is measured from here (monotonic)
 	ctx    context.Context
@@ -175,6 +193,8 @@ type postSpec struct {
 	author int
 	by     clientKind
 	table  int // for a filler; a phone posts at its own table
+	kind   actionKind
+	target int // vote, edit: the index of the post (in the same schedule) it is about
 }
 
 // setClients makes the clients and the posts. Phone i sits at table i mod tables; epOf says which
@@ -203,10 +223,18 @@ func (b *bench) setClients(phones, walls, fillers int, specs []postSpec, epOf fu
 		}
 	}
 	b.posts = make([]post, len(specs))
+	b.votes, b.phoneOf = map[uint64]int32{}, map[string]int32{}
+	for i, c := range b.phones {
+		b.phoneOf[c.pid] = int32(i)
+	}
 	for idx, sp := range specs {
 		p := &b.posts[idx]
 		p.at.Store(int64(sp.at))
 		p.author, p.by = int32(sp.author), sp.by
+		p.kind, p.target = sp.kind, int32(sp.target)
+		if sp.kind == actVote {
+			b.votes[uint64(sp.target)<<32|uint64(sp.author)] = int32(idx)
+		}
 		var author *client
 		if sp.by == phoneClient {
 			author = b.phones[sp.author]
@@ -313,6 +341,26 @@ func (b *bench) acked(idx int, v uint64, now time.Duration) {
 	}
 }
 
+// voteIn finds the vote a vote.toggled event is about: the note's post and the voter.
+func (b *bench) voteIn(m []byte) (int, bool) {
+	target := -1
+	b.ids.eachNote(m, func(idx int) {
+		if target < 0 {
+			target = idx
+		}
+	})
+	pid, ok := stringField(m, "participant")
+	if target < 0 || !ok {
+		return 0, false
+	}
+	voter, ok := b.phoneOf[string(pid)]
+	if !ok {
+		return 0, false
+	}
+	idx, ok := b.votes[uint64(target)<<32|uint64(voter)]
+	return int(idx), ok
+}
+
 // check retires post idx once it needs nothing more.
 func (b *bench) check(idx int) {
 	p := &b.posts[idx]
@@ -323,6 +371,12 @@ func (b *bench) check(idx int) {
 }
 
 func (b *bench) postFrame(dst []byte, idx int) []byte {
+	switch p := &b.posts[idx]; p.kind {
+	case actVote:
+		return b.ids.appendVote(dst, idx, int(p.target))
+	case actEdit:
+		return b.ids.appendEdit(dst, idx, int(p.target))
+	}
 	table := ""
 	if p := &b.posts[idx]; p.by == fillerClient && b.mode == modeNappe {
 		table = b.tables[p.table]
@@ -413,18 +467,33 @@ func (b *bench) finish(ctx context.Context, r *Result) {
 		} else {
 			inState = newBitset(len(b.posts))
 			b.ids.eachNote(raw, func(idx int) {
-				if idx < len(b.posts) {
+				if idx < len(b.posts) && b.posts[idx].kind == actPost {
 					inState.set(idx)
 				}
 			})
+			if err := b.landedActions(raw, inState); err != nil {
+				b.problem("final state: %v", err)
+			}
 		}
 	}
 	for idx := range b.posts {
 		p := &b.posts[idx]
 		landed := inState != nil && inState.has(idx)
+		switch p.kind {
+		case actVote:
+			r.Votes++
+		case actEdit:
+			r.Edits++
+		}
 		switch p.status.Load() {
 		case postAcked:
 			r.Acked++
+			switch p.kind {
+			case actVote:
+				r.AckedVotes++
+			case actEdit:
+				r.AckedEdits++
+			}
 			missing := inState != nil && !landed
 			skipped, behind := b.missed(idx)
 			if missing {
@@ -454,6 +523,42 @@ func (b *bench) finish(ctx context.Context, r *Result) {
 	r.ProblemCount = b.probN
 	r.Problems = append(r.Problems, b.problems...)
 	b.probMu.Unlock()
+}
+
+// landedActions marks in landed the votes and edits the workshop's final state holds: the voter
+// among the note's voters, the edit's text as the note's text.
+func (b *bench) landedActions(raw []byte, landed bitset) error {
+	var st struct {
+		State struct {
+			Notes []struct {
+				ID     string   `json:"id"`
+				Text   string   `json:"text"`
+				Voters []string `json:"voters"`
+			} `json:"notes"`
+		} `json:"state"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	for _, n := range st.State.Notes {
+		target, ok := parseIdx([]byte(n.ID), b.ids.note)
+		if !ok {
+			continue
+		}
+		for _, v := range n.Voters {
+			if voter, ok := b.phoneOf[v]; ok {
+				if idx, ok := b.votes[uint64(target)<<32|uint64(voter)]; ok {
+					landed.set(int(idx))
+				}
+			}
+		}
+		b.ids.eachEdit([]byte(n.Text), func(idx int) {
+			if idx < len(b.posts) && b.posts[idx].kind == actEdit && int(b.posts[idx].target) == target {
+				landed.set(idx)
+			}
+		})
+	}
+	return nil
 }
 
 // recipients calls f with every client that should receive post idx.

@@ -204,7 +204,11 @@ func (c *client) hello() []byte {
 		`","since":` + strconv.FormatUint(c.v.Load(), 10) + `}`)
 }
 
-var notePosted = []byte(`"type":"note.posted"`)
+var (
+	notePosted  = []byte(`"type":"note.posted"`)
+	noteEdited  = []byte(`"type":"note.edited"`)
+	voteToggled = []byte(`"type":"vote.toggled"`)
+)
 
 // handle reads one frame: one or more messages separated by "\n". Everything in a frame arrived
 // at the same moment, so the clock is read once.
@@ -229,8 +233,15 @@ func (c *client) handle(frame []byte, gen int) {
 				c.lastV = v
 				c.v.Store(v)
 			}
-			if bytes.Contains(m, notePosted) {
+			switch {
+			case bytes.Contains(m, notePosted):
 				b.ids.eachNote(m, func(idx int) { c.got(idx, now) })
+			case bytes.Contains(m, noteEdited):
+				b.ids.eachEdit(m, func(idx int) { c.got(idx, now) })
+			case bytes.Contains(m, voteToggled):
+				if idx, ok := b.voteIn(m); ok {
+					c.got(idx, now)
+				}
 			}
 		case kindSnapshot:
 			if v, ok := uintField(m, "v"); ok {
@@ -238,14 +249,18 @@ func (c *client) handle(frame []byte, gen int) {
 				c.v.Store(v)
 			}
 			b.ids.eachNote(m, func(idx int) { c.got(idx, now) })
+			b.ids.eachEdit(m, func(idx int) { c.got(idx, now) })
 		case kindSynced:
 			if v, ok := uintField(m, "v"); ok && b.mode == modeNappe {
 				c.lastV = max(c.lastV, v)
 				c.v.Store(c.lastV)
 			}
 			c.synced(gen)
-		case kindCmd: // the bare server's echo of a post
-			b.ids.eachNote(m, func(idx int) { c.got(idx, now) })
+		case kindCmd: // the bare server's echo of a post, vote or edit
+			id, _ := stringField(m, "id")
+			if idx, ok := parseIdx(id, b.ids.cmd); ok {
+				c.got(idx, now)
+			}
 		case kindAck:
 			id, _ := stringField(m, "id")
 			if idx, ok := parseIdx(id, b.ids.cmd); ok {

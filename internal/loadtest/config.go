@@ -26,6 +26,9 @@ type Config struct {
 	IdleFor time.Duration // (a) how long to watch the idle room
 
 	PostEvery, SteadyFor time.Duration // (b) each phone posts every PostEvery, for SteadyFor
+	// VotesEdits (b): each phone also votes for a table mate's first note and edits its own, a
+	// few seconds after they were due.
+	VotesEdits bool
 
 	BurstPosts  int           // (c, d)
 	BurstWindow time.Duration // (c, d)
@@ -60,7 +63,7 @@ func DefaultConfig() Config {
 		Scenarios: []string{"a", "b", "c", "d", "e", "f", "g"},
 		Tables:    100, PerTable: 20, Projectors: 3,
 		IdleFor:   10 * time.Second,
-		PostEvery: time.Minute, SteadyFor: time.Minute,
+		PostEvery: time.Minute, SteadyFor: time.Minute, VotesEdits: true,
 		BurstPosts: 2000, BurstWindow: 10 * time.Second,
 		WallNotes: 5000, WallJoins: 20, FillRate: 1000,
 		RestartPostEvery: 20 * time.Second, RestartFor: 30 * time.Second, RestartAt: 5 * time.Second,
@@ -114,6 +117,7 @@ func Main(ctx context.Context, args []string, bin string, stdout, stderr io.Writ
 	fs.DurationVar(&cfg.IdleFor, "idle-for", cfg.IdleFor, "(a) how long to watch the idle room")
 	fs.DurationVar(&cfg.PostEvery, "post-every", cfg.PostEvery, "(b) each phone posts this often")
 	fs.DurationVar(&cfg.SteadyFor, "steady-for", cfg.SteadyFor, "(b) how long phones post")
+	fs.BoolVar(&cfg.VotesEdits, "votes-edits", cfg.VotesEdits, "(b) each phone also votes for a table mate's note and edits its own")
 	fs.IntVar(&cfg.BurstPosts, "burst-posts", cfg.BurstPosts, "(c, d) posts in the round-end burst")
 	fs.DurationVar(&cfg.BurstWindow, "burst-window", cfg.BurstWindow, "(c, d) the burst's length")
 	fs.IntVar(&cfg.Watchers, "watchers", 0, "(d) phones watching the whole wall; 0: every phone")

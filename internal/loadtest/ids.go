@@ -13,8 +13,12 @@ import (
 //	note     rrrrrrrr-0000-4000-8000-iiiiiiiiiiii
 //	command  rrrrrrrr-0001-4000-8000-iiiiiiiiiiii
 //	move     rrrrrrrr-0002-4000-8000-iiiiiiiiiiii  (a phone seating itself; i is the phone)
+//	edit     rrrrrrrr-0003-4000-8000-iiiiiiiiiiii  (in an edited note's text; i is the edit)
+//
+// Votes and edits are actions like posts, with an index of their own: their command id carries
+// it, an edited note's text carries it, and a vote is known by its note and its voter.
 type ids struct {
-	note, cmd, move []byte // the 24-character prefixes
+	note, cmd, move, edit []byte // the 24-character prefixes
 }
 
 const idxDigits = 12
@@ -27,6 +31,7 @@ func newIDs() ids {
 		note: []byte(run + "-0000-4000-8000-"),
 		cmd:  []byte(run + "-0001-4000-8000-"),
 		move: []byte(run + "-0002-4000-8000-"),
+		edit: []byte(run + "-0003-4000-8000-"),
 	}
 }
 
@@ -67,13 +72,18 @@ func hexIdx(b []byte) (int, bool) {
 }
 
 // eachNote calls f with the index of every note id of this run in msg, in order.
-func (x ids) eachNote(msg []byte, f func(idx int)) {
+func (x ids) eachNote(msg []byte, f func(idx int)) { eachID(msg, x.note, f) }
+
+// eachEdit calls f with the index of every edit of this run whose text msg holds.
+func (x ids) eachEdit(msg []byte, f func(idx int)) { eachID(msg, x.edit, f) }
+
+func eachID(msg, prefix []byte, f func(idx int)) {
 	for {
-		i := indexBytes(msg, x.note)
+		i := indexBytes(msg, prefix)
 		if i < 0 {
 			return
 		}
-		msg = msg[i+len(x.note):]
+		msg = msg[i+len(prefix):]
 		if len(msg) < idxDigits {
 			return
 		}
@@ -102,5 +112,27 @@ func (x ids) appendPost(dst []byte, idx int, table string) []byte {
 	dst = append(dst, `","text":"`...)
 	dst = append(dst, noteText...)
 	dst = strconv.AppendInt(append(dst, " #"...), int64(idx), 10)
+	return append(dst, `"}}`...)
+}
+
+// appendVote builds the vote.toggle command frame of action idx, for the note of post target.
+func (x ids) appendVote(dst []byte, idx, target int) []byte {
+	dst = append(dst, `{"t":"cmd","id":"`...)
+	dst = appendID(dst, x.cmd, idx)
+	dst = append(dst, `","type":"vote.toggle","data":{"note":"`...)
+	dst = appendID(dst, x.note, target)
+	return append(dst, `"}}`...)
+}
+
+// appendEdit builds the note.edit command frame of action idx, which rewrites the note of post
+// target with a text carrying idx.
+func (x ids) appendEdit(dst []byte, idx, target int) []byte {
+	dst = append(dst, `{"t":"cmd","id":"`...)
+	dst = appendID(dst, x.cmd, idx)
+	dst = append(dst, `","type":"note.edit","data":{"note":"`...)
+	dst = appendID(dst, x.note, target)
+	dst = append(dst, `","text":"Edited: `...)
+	dst = append(dst, noteText[len("Load test note: "):]...)
+	dst = appendID(append(dst, ' '), x.edit, idx)
 	return append(dst, `"}}`...)
 }

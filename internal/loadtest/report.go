@@ -20,6 +20,9 @@ type Result struct {
 	Phones, Walls, Conns int
 
 	Posts, Sent, Acked, Refused int
+	// Votes and Edits are how many of Posts are votes and edits (b), and how many of each were
+	// acknowledged.
+	Votes, Edits, AckedVotes, AckedEdits int
 	Lost                        int // acknowledged, but missing from the final state or skipped on a recipient's stream
 	LostMissing                 int // of which missing from the server's final state
 	LostSkipped                 int // of which some table mate or wall got later versions but never this post
@@ -317,6 +320,9 @@ func table(w io.Writer, rs []*Result, ratioName string) {
 				s += fmt.Sprintf(" (+%d refused)", r.Refused)
 			}
 			return s
+		}, nil)
+		row("  of which votes / edits acked", func(r *Result) string {
+			return ifN(uint64(r.Votes+r.Edits), fmt.Sprintf("%d of %d / %d of %d", r.AckedVotes, r.Votes, r.AckedEdits, r.Edits))
 		}, nil)
 		row("not yet delivered at the end (recipient behind)", func(r *Result) string {
 			return ifN(uint64(r.Late), fmt.Sprintf("%d posts", r.Late))

@@ -38,7 +38,7 @@ func (s *suite) scenario(ctx context.Context, key string) (*Outcome, error) {
 		}
 	case "b", "c", "d":
 		specs, watchers := s.postingPlan(key)
-		o.Desc = s.postingDesc(key, len(specs), watchers)
+		o.Desc = s.postingDesc(key, specs, watchers)
 		run := func(m mode) func([]*endpoint) (*Result, error) {
 			return func(eps []*endpoint) (*Result, error) { return s.runPosting(ctx, m, eps, key, specs, watchers) }
 		}
@@ -112,6 +112,9 @@ func (s *suite) postingPlan(key string) ([]postSpec, int) {
 	switch key {
 	case "b":
 		specs = steady(rng, phones, cfg.PostEvery, cfg.SteadyFor)
+		if cfg.VotesEdits {
+			specs = withVotesEdits(rng, specs, phones, cfg.Tables, max(cfg.PostEvery/12, time.Second))
+		}
 	case "c", "d":
 		perm := rng.Perm(phones)
 		for k := range cfg.BurstPosts {
@@ -138,12 +141,75 @@ func steady(rng *rand.Rand, phones int, every, length time.Duration) []postSpec 
 	return specs
 }
 
-func (s *suite) postingDesc(key string, posts, watchers int) string {
+// withVotesEdits adds to a schedule of posts, for each phone, a vote for the first note of a
+// table mate (phone i sits at table i mod tables) and an edit of its own first note, each
+// between after and 3 × after past the moment that note was due: open loop like the posts, and
+// late enough that the note is there. The schedule comes back sorted by time, targets pointing
+// into it.
+func withVotesEdits(rng *rand.Rand, posts []postSpec, phones, tables int, after time.Duration) []postSpec {
+	first := make([]int, phones)
+	for i := range first {
+		first[i] = -1
+	}
+	for idx, sp := range posts {
+		if first[sp.author] < 0 {
+			first[sp.author] = idx
+		}
+	}
+	later := func(idx int) time.Duration {
+		return posts[idx].at + after + time.Duration(rng.Int64N(int64(2*after)))
+	}
+	all := slices.Clone(posts)
+	for i := range phones {
+		if first[i] < 0 {
+			continue
+		}
+		all = append(all, postSpec{at: later(first[i]), author: i, by: phoneClient, kind: actEdit, target: first[i]})
+		// The next phone at the same table, wrapping round (none at a table of one).
+		mate := i + tables
+		if mate >= phones {
+			mate = i % tables
+		}
+		if mate != i && first[mate] >= 0 {
+			all = append(all, postSpec{at: later(first[mate]), author: i, by: phoneClient, kind: actVote, target: first[mate]})
+		}
+	}
+	// Sort by time, keeping where each post went so that targets follow.
+	order := make([]int, len(all))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(all[a].at, all[b].at) })
+	where := make([]int, len(all))
+	sorted := make([]postSpec, len(all))
+	for to, from := range order {
+		where[from] = to
+		sorted[to] = all[from]
+	}
+	for k := range sorted {
+		if sorted[k].kind != actPost {
+			sorted[k].target = where[sorted[k].target]
+		}
+	}
+	return sorted
+}
+
+func (s *suite) postingDesc(key string, specs []postSpec, watchers int) string {
 	cfg := &s.cfg
 	room := fmt.Sprintf("%d tables × %d phones, %d projectors", cfg.Tables, cfg.PerTable, cfg.Projectors)
+	var count [3]int
+	for _, sp := range specs {
+		count[sp.kind]++
+	}
+	posts := count[actPost]
 	switch key {
 	case "b":
-		return fmt.Sprintf("%s; each phone posts every %v for %v (%d posts, %.1f/s)", room, cfg.PostEvery, cfg.SteadyFor, posts, float64(posts)/cfg.SteadyFor.Seconds())
+		d := fmt.Sprintf("%s; each phone posts every %v for %v (%d posts, %.1f/s)", room, cfg.PostEvery, cfg.SteadyFor, posts, float64(posts)/cfg.SteadyFor.Seconds())
+		if count[actVote]+count[actEdit] > 0 {
+			after := max(cfg.PostEvery/12, time.Second)
+			d += fmt.Sprintf(", and votes for a table mate's note and edits its own %v–%v after each was due (%d votes, %d edits)", after, 3*after, count[actVote], count[actEdit])
+		}
+		return d
 	case "c":
 		return fmt.Sprintf("%s; %d posts at random moments within %v", room, posts, cfg.BurstWindow)
 	}
