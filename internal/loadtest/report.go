@@ -23,12 +23,12 @@ type Result struct {
 	// Votes and Edits are how many of Posts are votes and edits (b), and how many of each were
 	// acknowledged.
 	Votes, Edits, AckedVotes, AckedEdits int
-	Lost                        int // acknowledged, but missing from the final state or skipped on a recipient's stream
-	LostMissing                 int // of which missing from the server's final state
-	LostSkipped                 int // of which some table mate or wall got later versions but never this post
-	Late                        int // acknowledged, not lost, but some recipient was still behind it at the end
-	Unknown                     int // sent, never answered
-	UnknownLanded               int // of which present in the final state anyway
+	Lost                                 int // acknowledged, but missing from the final state or skipped on a recipient's stream
+	LostMissing                          int // of which missing from the server's final state
+	LostSkipped                          int // of which some table mate or wall got later versions but never this post
+	Late                                 int // acknowledged, not lost, but some recipient was still behind it at the end
+	Unknown                              int // sent, never answered
+	UnknownLanded                        int // of which present in the final state anyway
 
 	Retries, Reconnects, DialErrors, OrderErrors, TooSlow int64
 	Frames, Messages                                      int64 // received by the clients while posting
