@@ -22,6 +22,7 @@ import {
   splitByRound,
   synthesisEditors,
   tableById,
+  tableFull,
 } from './derived';
 import { applyHeadcount, applySnapshot, emptyModel, setIdentity } from './workshop';
 
@@ -87,6 +88,13 @@ describe('countsByTable', () => {
     setIdentity(m, 'facilitator', null);
     applySnapshot(m, 1, snapshot({ notes: [note('a', T1, ADA, { voters: [BOB] }), note('h', T1, ADA, { hidden: true })] }));
     expect(countsByTable(m)).toEqual({ [T1]: { notes: 1, people: 2, votes: 1 }, [T2]: { notes: 0, people: 0, votes: 0 } });
+  });
+
+  it('a table is full at its capacity; capacity 0 has no limit', () => {
+    expect(tableFull(6, 5)).toBe(false);
+    expect(tableFull(6, 6)).toBe(true);
+    expect(tableFull(6, 7)).toBe(true);
+    expect(tableFull(0, 500)).toBe(false);
   });
 
   it("takes people from the server's headcount on a phone, which sees only its own table", () => {

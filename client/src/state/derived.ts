@@ -41,6 +41,11 @@ export function peopleAt(m: WorkshopModel, table: string | null): Participant[] 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Whether a table has no seat left for one more person (capacity 0: no limit). */
+export function tableFull(capacity: number, people: number): boolean {
+  return capacity > 0 && people >= capacity;
+}
+
 export interface TableCounts {
   notes: number;
   people: number;
