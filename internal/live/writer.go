@@ -48,7 +48,7 @@ func (c *Conn) writeLoop() {
 		batch, mode := c.queue, c.mode
 		c.queue, spare = spare, nil
 		if len(batch) == 0 && mode == open {
-			if cap(spare) > 8 {
+			if cap(c.queue) > 8 {
 				c.queue = nil // an idle connection keeps no burst-sized array
 			}
 			c.writing = false
