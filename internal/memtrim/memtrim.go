@@ -27,10 +27,10 @@ type Options struct {
 	// quiet (default 4 MiB; an idle room of 2,000 phones allocates well under 1 MiB a second,
 	// pings and presence included).
 	QuietBytes uint64
-	// MinFree is the free heap worth returning (default 16 MiB): below it a collection is not
-	// worth its CPU.
+	// MinFree is the reclaimable heap worth returning (default 16 MiB): below it a collection
+	// is not worth its CPU.
 	MinFree uint64
-	// OnTrim, when set, is told how many bytes were free before each trim.
+	// OnTrim, when set, is told how many bytes were reclaimable before each trim.
 	OnTrim func(freed uint64)
 }
 
@@ -53,7 +53,10 @@ func (o Options) withDefaults() Options {
 // Sample is one look at the heap.
 type Sample struct {
 	Allocs uint64 // bytes allocated since the process started
-	Free   uint64 // heap bytes free and not yet returned to the operating system
+	// Reclaimable is the heap held beyond what the last collection found live: memory free and
+	// not yet returned, plus garbage not yet collected. After a burst that ends just short of
+	// the next collection, most of it is garbage, which free memory alone would not show.
+	Reclaimable uint64
 }
 
 // Trimmer decides when to trim from successive samples. It does no I/O, so that the rule can be
@@ -81,7 +84,7 @@ func (t *Trimmer) Observe(s Sample) bool {
 		return false
 	}
 	t.quiet++
-	if t.quiet < t.opts.QuietLooks || s.Free < t.opts.MinFree {
+	if t.quiet < t.opts.QuietLooks || s.Reclaimable < t.opts.MinFree {
 		return false
 	}
 	// Trimmed: the free heap is gone, and it takes another burst to bring it back.
@@ -105,7 +108,7 @@ func Run(ctx context.Context, opts Options) {
 		if t.Observe(s) {
 			debug.FreeOSMemory()
 			if opts.OnTrim != nil {
-				opts.OnTrim(s.Free)
+				opts.OnTrim(s.Reclaimable)
 			}
 		}
 	}
@@ -113,9 +116,20 @@ func Run(ctx context.Context, opts Options) {
 
 // Read samples the runtime's heap metrics.
 func Read() Sample {
-	m := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/memory/classes/heap/free:bytes"}}
+	m := []metrics.Sample{
+		{Name: "/gc/heap/allocs:bytes"},
+		{Name: "/memory/classes/heap/free:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"}, // live objects and garbage not yet swept
+		{Name: "/gc/heap/live:bytes"},                // what the last collection marked live
+	}
 	metrics.Read(m)
-	return Sample{Allocs: value(m[0]), Free: value(m[1])}
+	held := value(m[1]) + value(m[2])
+	live := value(m[3])
+	s := Sample{Allocs: value(m[0])}
+	if held > live {
+		s.Reclaimable = held - live
+	}
+	return s
 }
 
 func value(s metrics.Sample) uint64 {

@@ -15,7 +15,7 @@ func TestTrimsOnceQuietAfterABurst(t *testing.T) {
 	var allocs uint64
 	look := func(allocated, free uint64) bool {
 		allocs += allocated
-		return tr.Observe(memtrim.Sample{Allocs: allocs, Free: free})
+		return tr.Observe(memtrim.Sample{Allocs: allocs, Reclaimable: free})
 	}
 	steps := []struct {
 		name            string
@@ -42,7 +42,10 @@ func TestTrimsOnceQuietAfterABurst(t *testing.T) {
 	}
 }
 
-// Run really returns memory: after a burst of garbage, the free heap goes back to the OS.
+var sink []byte
+
+// Run really returns memory: after a burst of garbage that no collection has swept yet (a burst
+// that ends just short of the next collection), the heap goes back to the OS.
 func TestRunReturnsFreeHeap(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -55,14 +58,17 @@ func TestRunReturnsFreeHeap(t *testing.T) {
 			}
 		}})
 
-	// Garbage the GC frees but the runtime keeps: many mid-sized blocks alive at once.
-	keep := make([][]byte, 0, 4096)
+	// A live heap of 32 MiB lets the heap grow to about 64 MiB before the next collection; 24 MiB
+	// of garbage then stays uncollected, as after a burst that ends short of a collection.
+	ballast := make([][]byte, 0, 4096)
 	for range 4096 {
-		keep = append(keep, make([]byte, 8<<10))
+		ballast = append(ballast, make([]byte, 8<<10))
 	}
-	runtime.KeepAlive(keep)
-	keep = nil
 	runtime.GC()
+	for range 3072 {
+		sink = make([]byte, 8<<10)
+	}
+	defer runtime.KeepAlive(ballast)
 
 	select {
 	case freed := <-trimmed:
@@ -70,12 +76,12 @@ func TestRunReturnsFreeHeap(t *testing.T) {
 			t.Fatalf("trimmed with %d bytes free, below MinFree", freed)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatalf("no trim within 10 s; free heap now %d bytes", memtrim.Read().Free)
+		t.Fatalf("no trim within 10 s; reclaimable heap now %d bytes", memtrim.Read().Reclaimable)
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for memtrim.Read().Free >= 8<<20 {
+	for memtrim.Read().Reclaimable >= 8<<20 {
 		if time.Now().After(deadline) {
-			t.Fatalf("free heap still %d bytes after the trim", memtrim.Read().Free)
+			t.Fatalf("reclaimable heap still %d bytes after the trim", memtrim.Read().Reclaimable)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
