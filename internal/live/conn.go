@@ -98,6 +98,7 @@ func (c *Conn) Send(msg []byte) bool {
 		c.log.Error("live: message refused", "err", err, "msg_bytes", len(msg))
 		return false
 	}
+	load.add(1)
 	return c.enqueue(msg)
 }
 

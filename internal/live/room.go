@@ -72,6 +72,7 @@ func (r *Room) Broadcast(msg []byte) int {
 		logger.Error("live: broadcast refused", "err", err, "msg_bytes", len(msg))
 		return 0
 	}
+	load.add(len(r.conns))
 	n := 0
 	defer func() { metrics.Deliveries.Add(n) }()
 	for i := 0; i < len(r.conns); {

@@ -38,8 +38,9 @@ var (
 // or a close request. It writes everything queued, then ends; an idle
 // connection has no writer.
 func (c *Conn) writeLoop() {
-	// Right after a frame, let what else is coming gather for the next one.
-	if wait := c.opts.FrameGap - time.Since(c.lastFrame); wait > 0 {
+	// Right after a frame, when the process is busy, let what else is coming
+	// gather for the next one.
+	if wait := c.opts.FrameGap - time.Since(c.lastFrame); wait > 0 && load.over(c.opts.FrameGapAbove) {
 		time.Sleep(wait)
 	}
 	var spare [][]byte // the previous batch's array, reused for the next queue
