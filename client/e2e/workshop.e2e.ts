@@ -225,6 +225,7 @@ describe('a workshop, live', () => {
     await expect
       .poll(() => phoneA.locator('nav.picker button', { hasText: 'Table 2' }).locator('.count').innerText(), { timeout: 10_000 })
       .toMatch(/^1 personne/);
+    await shot(phoneA, 'phone-360-picker');
     await phoneA.locator('nav.picker button', { hasText: 'Table 2' }).click();
     await phoneA.locator('article.note', { hasText: 'Le numérique amplifie' }).waitFor({ timeout: 10_000 });
     await expect.poll(() => phoneA.locator('article.note', { hasText: 'Mettre en réseau' }).count()).toBe(0);
