@@ -33,6 +33,8 @@ type Options struct {
 	// Location is the time zone of the times the charts and the report print; nil means UTC
 	// (the workshop does not know where it took place).
 	Location *time.Location
+	// Part is which part of a printout split in several to show, from 1 (BadgeParts).
+	Part int
 }
 
 // DefaultTopNotes is how many most-voted notes a table lists when Options.TopNotes is 0.

@@ -34,6 +34,9 @@ type printDoc struct {
 	Host   string // the public URL without its scheme, to type by hand
 	Sheets []sheet
 	Empty  bool
+	// Part names which of several printouts this is ("1–400 / 10 000"), when the badges do
+	// not fit one.
+	Part string
 }
 
 // sheet is one A4 page: eight badges or two table cards.
@@ -69,6 +72,16 @@ type card struct {
 // badgesPerSheet is 2 × 4 badges of 95 × 69 mm on an A4 sheet.
 const badgesPerSheet = 8
 
+// BadgesPerPrintout caps one badges document at 50 sheets: a browser prints that at once, and
+// drawing its QR codes stays a fraction of a second. Larger rooms print in parts
+// (Options.Part).
+const BadgesPerPrintout = 400
+
+// BadgeParts is how many badge printouts the workshop's people need.
+func BadgeParts(s *workshop.State) int {
+	return max(1, (len(s.Participants)+BadgesPerPrintout-1)/BadgesPerPrintout)
+}
+
 // NewBadges builds a badge for every participant, in name order: name, organisation, their table
 // for each round of the schedule (State.Itinerary: where they sat, then where the plan sends
 // them, "—" where nothing is known) and a QR code. The QR code opens the participant's personal
@@ -84,7 +97,14 @@ func NewBadges(s *workshop.State, o Options, links Links) (*Printout, error) {
 	d := newPrintDoc(s, l, links)
 	join := links.PublicURL + "/j/" + s.Workshop.Code
 	var all []badge
-	for _, p := range participants(s) {
+	people := participants(s)
+	part := min(max(o.Part, 1), BadgeParts(s))
+	if len(people) > BadgesPerPrintout {
+		from, to := (part-1)*BadgesPerPrintout, min(part*BadgesPerPrintout, len(people))
+		d.Part = fmt.Sprintf("%d–%d / %d", from+1, to, len(people))
+		people = people[from:to]
+	}
+	for _, p := range people {
 		b := badge{Name: p.Name, Organisation: p.Organisation, NameSize: nameSize(p.Name), Link: join,
 			LinkCaption: fmt.Sprintf(l.JoinWithCode, s.Workshop.Code)}
 		if links.FacilitatorKey != "" {

@@ -141,7 +141,7 @@ func buildTable(s *workshop.State, t tableNotes, rounds bool, o Options, l *labe
 			g.Title = l.BeforeFirst
 		default:
 			g.Title = fmt.Sprintf(l.Round, r)
-			if r <= len(s.Rounds) {
+			if r >= 1 && r <= len(s.Rounds) {
 				g.Question = s.Rounds[r-1].Question
 			}
 		}

@@ -2,7 +2,7 @@ package harvest
 
 import (
 	"fmt"
-	"slices"
+	"math/bits"
 	"sort"
 	"strings"
 	"time"
@@ -80,6 +80,9 @@ func contributions(s *workshop.State, tables []tableNotes) contribution {
 				before = before || n.Round == 0
 			}
 		}
+		// A note's round is at most the clock's (commands and imports check it); the cap keeps a
+		// stored oddity from widening the chart.
+		last = min(last, max(len(s.Rounds), len(s.Seatings)))
 		if before {
 			c.series = append(c.series, 0)
 		}
@@ -94,7 +97,9 @@ func contributions(s *workshop.State, tables []tableNotes) contribution {
 	for _, t := range tables {
 		row := contribRow{number: t.table.Number, name: t.table.Name, counts: make([]int, len(c.series))}
 		for _, n := range t.notes {
-			row.counts[index[n.Round]]++
+			if i, ok := index[n.Round]; ok {
+				row.counts[i]++
+			}
 			row.total++
 		}
 		c.rows = append(c.rows, row)
@@ -102,22 +107,34 @@ func contributions(s *workshop.State, tables []tableNotes) contribution {
 	return c
 }
 
-// maxBuckets bounds the activity chart: past it, buckets widen from 5 minutes.
+// maxBuckets bounds the activity chart: past it, buckets widen from 5 minutes, and past a day
+// by whole days, so that the chart (and the time to draw it) never grows with the span of the
+// notes' times.
 const maxBuckets = 72
 
 var bucketMinutes = []int{5, 10, 15, 30, 60, 120, 240, 480, 1440}
 
+// Times outside these bounds (which no server clock gives, but an old store might hold) are
+// clamped, so that spans never overflow.
+var (
+	earliest = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	latest   = time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+)
+
 func activityOf(tables []tableNotes) activity {
 	var first, last int64
+	seen := false
 	for _, t := range tables {
 		for _, n := range t.notes {
-			if first == 0 || n.CreatedAt < first {
-				first = n.CreatedAt
+			at := min(max(n.CreatedAt, earliest), latest)
+			if !seen || at < first {
+				first = at
 			}
-			last = max(last, n.CreatedAt)
+			last = max(last, at)
+			seen = true
 		}
 	}
-	if first == 0 {
+	if !seen {
 		return activity{bucket: 5}
 	}
 	a := activity{}
@@ -128,17 +145,25 @@ func activityOf(tables []tableNotes) activity {
 			break
 		}
 	}
+	if (last-a.start)/width >= maxBuckets {
+		days := (last-a.start)/(maxBuckets-1)/86_400_000 + 1
+		a.bucket, width = int(days)*1440, days*86_400_000
+		a.start = first - first%width
+	}
 	a.counts = make([]int, (last-a.start)/width+1)
 	for _, t := range tables {
 		for _, n := range t.notes {
-			a.counts[(n.CreatedAt-a.start)/width]++
+			a.counts[(min(max(n.CreatedAt, earliest), latest)-a.start)/width]++
 		}
 	}
 	return a
 }
 
+// encountersOf counts who met whom. Each person's "met once" and "met twice or more" are bit
+// sets over everyone seated: a table of k people in a round costs k × n/64 words, so even a
+// crowd of n at one table costs n²/64 per round, never the n² pairs a list of meetings would.
 func encountersOf(s *workshop.State) encounters {
-	// Number people in a fixed order so that pairs are small keys and the result deterministic.
+	// Number people in a fixed order so that the result is deterministic.
 	index := map[string]int{}
 	var ids []string
 	for _, seats := range s.Seatings {
@@ -161,18 +186,18 @@ func encountersOf(s *workshop.State) encounters {
 			e.orgs = e.orgs || org[i] != ""
 		}
 	}
-	// For each person, everyone they sat with, once per round together: sorted, the runs give
-	// whom they met and how often, without a map of every pair (a 2,000-person café has 100,000).
-	met := make([][]int32, len(ids))
+	words := (len(ids) + 63) / 64
+	once, twice := newBitRows(len(ids), words), newBitRows(len(ids), words)
+	table := make([]uint64, words)
 	for _, seats := range s.Seatings {
 		if len(seats) == 0 {
 			continue
 		}
 		e.rounds++
-		at := map[string][]int32{}
+		at := map[string][]int{}
 		for id, t := range seats {
 			if t != "" {
-				at[t] = append(at[t], int32(index[id]))
+				at[t] = append(at[t], index[id])
 			}
 		}
 		for _, people := range at {
@@ -180,15 +205,19 @@ func encountersOf(s *workshop.State) encounters {
 				continue
 			}
 			e.tableRounds++
+			clear(table)
 			orgs := map[string]bool{}
 			for _, a := range people {
+				table[a/64] |= 1 << (a % 64)
 				if org[a] != "" {
 					orgs[org[a]] = true
 				}
-				for _, b := range people {
-					if a != b {
-						met[a] = append(met[a], b)
-					}
+			}
+			for _, a := range people {
+				o, t := once[a], twice[a]
+				for w, mates := range table {
+					t[w] |= o[w] & mates
+					o[w] |= mates
 				}
 			}
 			if len(orgs) >= 2 {
@@ -196,25 +225,36 @@ func encountersOf(s *workshop.State) encounters {
 			}
 		}
 	}
+	// Everyone's own bit is in their rows too (they sit at their own table): leave it out.
 	e.met = make([]int, len(ids))
-	for a, others := range met {
-		slices.Sort(others)
-		for i := 0; i < len(others); {
-			j := i
-			for j < len(others) && others[j] == others[i] {
-				j++
+	for a := range ids {
+		self := uint64(1) << (a % 64)
+		met, again := 0, 0
+		for w := range words {
+			o, t := once[a][w], twice[a][w]
+			if w == a/64 {
+				o, t = o&^self, t&^self
 			}
-			e.met[a]++
-			if int(others[i]) > a {
-				e.pairs++
-				if j-i > 1 {
-					e.repeated++
-				}
-			}
-			i = j
+			met += bits.OnesCount64(o)
+			again += bits.OnesCount64(t)
 		}
+		e.met[a] = met
+		e.pairs += met
+		e.repeated += again
 	}
+	e.pairs /= 2
+	e.repeated /= 2
 	return e
+}
+
+// newBitRows is n rows of a bit matrix in one allocation.
+func newBitRows(n, words int) [][]uint64 {
+	flat := make([]uint64, n*words)
+	rows := make([][]uint64, n)
+	for i := range rows {
+		rows[i] = flat[i*words : (i+1)*words : (i+1)*words]
+	}
+	return rows
 }
 
 // average is the mean number of people each person met.

@@ -87,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 	// WebSocket sessions run on goroutines of their own, so fasthttp's request context is not held
 	// for as long as a phone stays connected (internal/fiberws).
 	app.Server().KeepHijackedConns = true
-	app.Use(a.securityHeaders, a.accessLog)
+	app.Use(a.recoverPanics, a.securityHeaders, a.accessLog)
 
 	perIP := func(n int) fiber.Handler {
 		return limiter.New(limiter.Config{Max: n, Expiration: time.Minute, LimitReached: func(c *fiber.Ctx) error {

@@ -27,15 +27,16 @@ func problem(status int, code, detail string) error {
 }
 
 var domainStatus = map[string]int{
-	workshop.CodeForbidden: http.StatusForbidden,
-	workshop.CodeNotFound:  http.StatusNotFound,
-	workshop.CodeInvalid:   http.StatusBadRequest,
-	workshop.CodeTooLong:   http.StatusRequestEntityTooLarge,
-	workshop.CodeNotEmpty:  http.StatusConflict,
-	workshop.CodeDuplicate: http.StatusConflict,
-	workshop.CodeTableFull: http.StatusConflict,
-	workshop.CodeUnknown:   http.StatusBadRequest,
-	workshop.CodeStale:     http.StatusConflict,
+	workshop.CodeForbidden:    http.StatusForbidden,
+	workshop.CodeNotFound:     http.StatusNotFound,
+	workshop.CodeInvalid:      http.StatusBadRequest,
+	workshop.CodeTooLong:      http.StatusRequestEntityTooLarge,
+	workshop.CodeNotEmpty:     http.StatusConflict,
+	workshop.CodeDuplicate:    http.StatusConflict,
+	workshop.CodeTableFull:    http.StatusConflict,
+	workshop.CodeUnknown:      http.StatusBadRequest,
+	workshop.CodeStale:        http.StatusConflict,
+	workshop.CodeWorkshopFull: http.StatusConflict,
 }
 
 // classify is the one place where an error becomes an answer: its status, its protocol code and
@@ -46,7 +47,10 @@ func (a *api) classify(err error) (int, string, string) {
 	var we *protocol.Error
 	var fe *fiber.Error
 	var rl *rateLimited
+	var panicked *hub.PanicError
 	switch {
+	case errors.As(err, &panicked): // logged where it was recovered
+		return http.StatusInternalServerError, protocol.CodeInternal, panicked.Error()
 	case errors.As(err, &rl):
 		return http.StatusTooManyRequests, protocol.CodeRateLimited, "too many actions; slow down"
 	case errors.As(err, &pe):
@@ -86,7 +90,10 @@ func (a *api) handleError(c *fiber.Ctx, err error) error {
 	if errors.As(err, &rl) {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(rl.retry.Seconds())+1))
 	}
-	return c.Status(status).JSON(fiber.Map{
-		"type": "about:blank", "title": http.StatusText(status), "status": status, "code": code, "detail": detail,
-	}, "application/problem+json")
+	body := fiber.Map{"type": "about:blank", "title": http.StatusText(status), "status": status, "code": code, "detail": detail}
+	var de *workshop.Error
+	if errors.As(err, &de) && de.Field != "" {
+		body["field"] = de.Field // the first bad field of an import: "notes[3].createdAt"
+	}
+	return c.Status(status).JSON(body, "application/problem+json")
 }

@@ -32,6 +32,8 @@ type artefact struct {
 	// build runs inside the workshop's loop and returns what renders the artefact afterwards.
 	// It must not touch the request: handlers read what it needs beforehand.
 	build func(s *workshop.State, o harvest.Options) (func(io.Writer) error, error)
+	// headers, when set, adds response headers from what build found.
+	headers func(c *fiber.Ctx)
 }
 
 // exportReport: the report as Markdown (with e-mail addresses on ?emails=1, since only
@@ -101,11 +103,16 @@ func (a *api) exportChart(c *fiber.Ctx) error {
 }
 
 // exportBadges: A4 sheets of badges, each with a QR code to the person's own link when the
-// facilitator registered them (their token derives from the key this request carries).
+// facilitator registered them (their token derives from the key this request carries). Past
+// harvest.BadgesPerPrintout people, ?part=2… gives the next ones; the Nappe-Parts header says
+// how many parts there are.
 func (a *api) exportBadges(c *fiber.Ctx) error {
 	links := harvest.Links{PublicURL: a.publicURL(c), FacilitatorKey: bearerToken(c)}
+	part, parts := c.QueryInt("part", 1), 1
 	return a.serveArtefact(c, artefact{ext: "html", contentType: fiber.MIMETextHTMLCharsetUTF8,
+		headers: func(c *fiber.Ctx) { c.Set("Nappe-Parts", strconv.Itoa(parts)) },
 		build: func(s *workshop.State, o harvest.Options) (func(io.Writer) error, error) {
+			o.Part, parts = part, harvest.BadgeParts(s)
 			p, err := harvest.NewBadges(s, o, links)
 			if err != nil {
 				return nil, err
@@ -164,9 +171,13 @@ func (a *api) serveArtefact(c *fiber.Ctx, art artefact) error {
 	if berr != nil {
 		return berr
 	}
+	a.hub.Inject("render")
 	var out bytes.Buffer
 	if err := render(&out); err != nil {
 		return err
+	}
+	if art.headers != nil {
+		art.headers(c)
 	}
 	c.Set(fiber.HeaderContentType, art.contentType)
 	disposition := "inline"

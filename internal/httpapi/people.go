@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -58,9 +57,10 @@ func (a *api) importRoster(c *fiber.Ctx) error {
 	if c.Query("preview") == "1" {
 		people := make([]rosterPerson, len(preview.People))
 		err := w.Read(ctx, func(s *workshop.State) {
+			index := s.People()
 			for i, p := range preview.People {
 				people[i] = rosterPerson{Name: p.Name, Organisation: p.Organisation, Email: p.Email,
-					Existing: optional(s.SamePerson(p.Name, p.Organisation, p.Email))}
+					Existing: optional(index.Same(p.Name, p.Organisation, p.Email))}
 			}
 		})
 		if err != nil {
@@ -171,11 +171,6 @@ func (a *api) facilitator(c *fiber.Ctx, ctx context.Context) (*hub.Workshop, wor
 		return nil, actor, problem(http.StatusForbidden, workshop.CodeForbidden, "only a facilitator may do this")
 	}
 	return w, actor, nil
-}
-
-func bearerToken(c *fiber.Ctx) string {
-	key, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	return strings.TrimSpace(key)
 }
 
 func optional(s string) *string {

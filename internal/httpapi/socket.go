@@ -31,6 +31,7 @@ func (a *api) serveSocket(shutdown context.Context, ws *websocket.Conn, _ *http.
 	// the connection without a close frame, so reads and commands use a context that is not. A
 	// command being handled is answered first: its sender then knows it was stored.
 	s := &session{api: a, conn: conn, pace: a.hub.NewFrameLimiter(workshop.RoleParticipant)}
+	defer s.recoverSession()
 	stop := context.AfterFunc(shutdown, s.drain)
 	defer stop()
 	ctx := context.WithoutCancel(shutdown)
@@ -193,6 +194,7 @@ func (s *session) hello(ctx context.Context) bool {
 }
 
 func (s *session) command(ctx context.Context, msg protocol.ClientMessage) {
+	defer s.recoverCommand(msg.ID)
 	v, err := s.api.runCommand(ctx, s.w, s.actor, workshop.Command{ID: msg.ID, Type: msg.Type, Data: msg.Data})
 	if err == nil {
 		s.send(protocol.Ack{T: "ack", ID: msg.ID, V: v})

@@ -188,15 +188,15 @@ func (a *api) publicURL(c *fiber.Ctx) string {
 
 // bearer authenticates a REST call by its Authorization header: the token alone decides the role.
 func (a *api) bearer(c *fiber.Ctx, ctx context.Context) (*hub.Workshop, workshop.Actor, error) {
-	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	if !ok {
+	token := bearerToken(c)
+	if token == "" {
 		return nil, workshop.Actor{}, problem(http.StatusUnauthorized, protocol.CodeUnauthorized, "send Authorization: Bearer <token>")
 	}
 	w, err := a.hub.Get(ctx, c.Params("id"))
 	if err != nil {
 		return nil, workshop.Actor{}, err
 	}
-	actor, err := w.Authenticate(ctx, strings.TrimSpace(token))
+	actor, err := w.Authenticate(ctx, token)
 	return w, actor, err
 }
 

@@ -73,7 +73,7 @@ func (h *Hub) Create(ctx context.Context, r CreateRequest) (Created, error) {
 	now := h.now().UnixMilli()
 	// Check the request before claiming a code, so a refused request leaves nothing behind.
 	args.Code = "CHECK0"
-	if _, err := create(args, r.Import, fk, now); err != nil {
+	if _, err := h.create(args, r.Import, fk, now); err != nil {
 		return Created{}, err
 	}
 	code, err := h.claimCode(ctx, args.ID)
@@ -81,7 +81,7 @@ func (h *Hub) Create(ctx context.Context, r CreateRequest) (Created, error) {
 		return Created{}, err
 	}
 	args.Code = code
-	bodies, err := create(args, r.Import, fk, now)
+	bodies, err := h.create(args, r.Import, fk, now)
 	if err != nil {
 		_ = h.elog.DeleteWorkshop(context.WithoutCancel(ctx), args.ID, code)
 		return Created{}, err
@@ -106,24 +106,19 @@ func (h *Hub) Create(ctx context.Context, r CreateRequest) (Created, error) {
 // create returns the first events of a new workshop: created and its tables, then, for an
 // import, everything else the export holds. Imported participants get tokens derived from the
 // new facilitator key, so the facilitator can hand out personal links again.
-func create(args workshop.CreateArgs, x *workshop.Export, facilitatorKey string, now int64) ([]workshop.Body, error) {
-	bodies, err := workshop.DecideCreate(workshop.New(), args, now)
-	if err != nil || x == nil {
-		return bodies, err
-	}
-	scratch := workshop.New()
-	for i, b := range bodies {
-		if err := scratch.Apply(workshop.Event{V: uint64(i + 1), Body: b}); err != nil {
-			return nil, err
+func (h *Hub) create(args workshop.CreateArgs, x *workshop.Export, facilitatorKey string, now int64) (bodies []workshop.Body, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bodies, err = nil, h.recovered("import", args.ID, r)
 		}
+	}()
+	h.Inject("import")
+	if x == nil {
+		return workshop.DecideCreate(workshop.New(), args, now)
 	}
-	imported, err := workshop.DecideImport(scratch, *x, func(p string) string {
+	return workshop.DecideCreateImported(args, *x, func(p string) string {
 		return workshop.HashToken(workshop.DeriveParticipantToken(facilitatorKey, p))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return append(bodies, imported...), nil
+	}, now)
 }
 
 func (h *Hub) claimCode(ctx context.Context, id string) (string, error) {
@@ -298,9 +293,10 @@ func (w *Workshop) Register(ctx context.Context, importID string, people []works
 	if skipped == nil { // a retry answered from memory: tell apart who is there by id
 		err = w.do(ctx, func() {
 			skipped = make([]string, len(people))
+			index := w.state.People()
 			for i, r := range people {
 				if _, ok := w.state.Participants[r.ID]; !ok {
-					skipped[i] = w.state.SamePerson(r.Name, r.Organisation, r.Email)
+					skipped[i] = index.Same(r.Name, r.Organisation, r.Email)
 				}
 			}
 		})

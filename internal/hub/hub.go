@@ -34,6 +34,9 @@ type Options struct {
 	// IdleUnload is how long a workshop with no connection and no command stays in memory
 	// (default 10 min); it is loaded again, from its snapshot, on next use.
 	IdleUnload time.Duration
+	// LoadTimeout bounds loading a workshop from its snapshot and log (default 30 s). A load is
+	// shared by everyone waiting for it, so no single caller's deadline cuts it short.
+	LoadTimeout time.Duration
 	// WallQueueBytes bounds the send queue of projectors and consoles, which are sent the whole
 	// workshop when they connect (default 64 MiB; phones keep the transport's bound).
 	WallQueueBytes int
@@ -42,6 +45,9 @@ type Options struct {
 	ParticipantRate float64
 	Now             func() time.Time
 	Logger          *slog.Logger
+	// Faults, for tests only, is called at each place that recovers from panics (see Inject),
+	// so that a test can make it panic there.
+	Faults func(where string)
 }
 
 // Hub is the set of workshops this process runs, loaded on first use.
@@ -83,6 +89,9 @@ func New(elog *eventlog.Log, opts Options) *Hub {
 	if opts.IdleUnload <= 0 {
 		opts.IdleUnload = 10 * time.Minute
 	}
+	if opts.LoadTimeout <= 0 {
+		opts.LoadTimeout = 30 * time.Second
+	}
 	if opts.WallQueueBytes <= 0 {
 		opts.WallQueueBytes = 64 << 20
 	}
@@ -102,7 +111,8 @@ func (h *Hub) now() time.Time { return h.opts.Now() }
 
 func isNotFound(err error) bool { return errors.Is(err, eventlog.ErrNotFound) }
 
-// Get returns the running workshop, loading it on first use. Concurrent first uses share one load.
+// Get returns the running workshop, loading it on first use. Concurrent first uses share one load,
+// which runs on its own deadline: a caller that gives up stops waiting, not the load.
 func (h *Hub) Get(ctx context.Context, id string) (*Workshop, error) {
 	h.mu.Lock()
 	if h.closed {
@@ -114,13 +124,17 @@ func (h *Hub) Get(ctx context.Context, id string) (*Workshop, error) {
 		l = &loading{ready: make(chan struct{})}
 		h.running[id] = l
 		h.mu.Unlock()
-		l.w, l.err = h.load(ctx, id)
-		if l.err != nil {
-			h.mu.Lock()
-			delete(h.running, id) // a failed load is retried by the next caller
-			h.mu.Unlock()
-		}
-		close(l.ready)
+		go func() {
+			lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.opts.LoadTimeout)
+			defer cancel()
+			l.w, l.err = h.loadSafely(lctx, id)
+			if l.err != nil {
+				h.mu.Lock()
+				delete(h.running, id) // a failed load is retried by the next caller
+				h.mu.Unlock()
+			}
+			close(l.ready)
+		}()
 	} else {
 		h.mu.Unlock()
 	}
@@ -141,6 +155,18 @@ func (h *Hub) Get(ctx context.Context, id string) (*Workshop, error) {
 	default:
 	}
 	return l.w, nil
+}
+
+// loadSafely is load, with a panic (a stored record that breaks the replay, say) turned into an
+// error: that workshop cannot be opened, every other one goes on.
+func (h *Hub) loadSafely(ctx context.Context, id string) (w *Workshop, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w, err = nil, h.recovered("load", id, r)
+		}
+	}()
+	h.Inject("load")
+	return h.load(ctx, id)
 }
 
 // retire forgets a workshop that is unloading itself, unless it was already replaced.

@@ -112,6 +112,7 @@ func (r *rooms) closeAll(code websocket.StatusCode, reason string) {
 		go func() { defer wg.Done(); conn.Close(code, reason) }()
 	}
 	wg.Wait()
+	r.release() // the rooms closed are gone; the fresh ones count from here
 	*r = newRooms()
 }
 

@@ -53,6 +53,8 @@ type Workshop struct {
 	sentHeadcount  map[string]int
 	headcountDirty bool
 	idleSince      time.Time
+	// panicked is the answer for the request in hand when the loop recovered from a panic.
+	panicked *PanicError
 }
 
 type request struct {
@@ -60,6 +62,14 @@ type request struct {
 	cmd    string
 	decide func(*workshop.State) ([]workshop.Body, error)
 	reply  chan result
+}
+
+// answer replies to the request unless it was answered already.
+func (r *request) answer(v uint64, err error) {
+	select {
+	case r.reply <- result{v, err}:
+	default:
+	}
 }
 
 type result struct {
@@ -116,29 +126,43 @@ func (w *Workshop) loop() {
 	tick := time.NewTicker(w.hub.opts.PresenceEvery)
 	defer tick.Stop()
 	for {
+		var ok bool
 		select {
 		case r := <-w.recs:
-			if r.Seq <= w.lastSeq {
-				continue // our own append, already applied when it was acknowledged
-			}
-			if err := w.applyRecord(r); err != nil {
-				w.log.Error("cannot apply a log record; dropping clients so they resync", "seq", r.Seq, "err", err)
-				w.rooms.closeAll(live.StatusTooSlow, "resync")
-			}
+			ok = w.guard("apply", func() {
+				if r.Seq <= w.lastSeq {
+					return // our own append, already applied when it was acknowledged
+				}
+				if err := w.applyRecord(r); err != nil {
+					w.log.Error("cannot apply a log record; dropping clients so they resync", "seq", r.Seq, "err", err)
+					w.rooms.closeAll(live.StatusTooSlow, "resync")
+				}
+			})
 		case req := <-w.reqs:
-			w.handle(req)
+			ok = w.guard("command", func() { w.handle(req) })
+			if !ok {
+				req.answer(0, w.panicked)
+			}
 		case f := <-w.ctl:
-			f()
+			ok = w.guard("loop", f)
 		case <-tick.C:
-			w.flushPresence()
-			w.flushHeadcount()
-			if w.idleLongEnough() && w.hub.retire(w) {
+			unload := false
+			ok = w.guard("tick", func() {
+				w.flushPresence()
+				w.flushHeadcount()
+				unload = w.idleLongEnough() && w.hub.retire(w)
+			})
+			if ok && unload {
 				w.log.Debug("unloading idle workshop")
 				w.shutdown()
 				return
 			}
 		case <-w.quit:
 			w.shutdown()
+			return
+		}
+		if !ok {
+			w.crash()
 			return
 		}
 		if w.state.Deleted {
@@ -162,19 +186,31 @@ func (w *Workshop) forget() {
 	w.rooms.release()
 }
 
-// do runs f in the loop and waits for it.
+// do runs f in the loop and waits for it. f must only read the state (and keep the rooms'
+// books): a panic in it is answered with a PanicError and the workshop goes on.
 func (w *Workshop) do(ctx context.Context, f func()) error {
-	ran := make(chan struct{})
+	ran := make(chan error, 1)
+	job := func() {
+		var err error
+		defer func() {
+			if r := recover(); r != nil {
+				err = w.hub.recovered("read", w.id, r)
+			}
+			ran <- err
+		}()
+		w.hub.Inject("read")
+		f()
+	}
 	select {
-	case w.ctl <- func() { f(); close(ran) }:
+	case w.ctl <- job:
 	case <-w.done:
 		return ErrClosed
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	select {
-	case <-ran:
-		return nil
+	case err := <-ran:
+		return err
 	case <-w.done:
 		return ErrClosed
 	}
@@ -191,6 +227,7 @@ func (w *Workshop) applyRecord(r eventlog.Record) error {
 		if e.V <= w.state.Version {
 			continue
 		}
+		w.hub.Inject("apply")
 		d := workshop.Deliver(w.state, e)
 		if err := w.state.Apply(e); err != nil {
 			return err
@@ -220,6 +257,12 @@ func (w *Workshop) saveSnapshot() {
 	w.hub.bg.Add(1)
 	go func() {
 		defer w.hub.bg.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				w.hub.recovered("snapshot", w.id, r)
+			}
+		}()
+		w.hub.Inject("snapshot")
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := w.hub.elog.SaveSnapshot(ctx, w.id, seq, data); err != nil {

@@ -57,7 +57,7 @@ func (w *Workshop) Command(ctx context.Context, actor workshop.Actor, c workshop
 }
 
 func (w *Workshop) handle(req *request) {
-	reply := func(v uint64, err error) { req.reply <- result{v, err} }
+	reply := req.answer
 	for {
 		if v, ok := w.state.Commands[req.cmd]; ok {
 			reply(v, nil)
@@ -71,7 +71,7 @@ func (w *Workshop) handle(req *request) {
 			reply(0, fmt.Errorf("%w: not connected to NATS", ErrUnavailable))
 			return
 		}
-		bodies, err := req.decide(w.state)
+		bodies, err := w.decide(req)
 		if err != nil {
 			reply(0, err)
 			return
@@ -120,6 +120,18 @@ func (w *Workshop) handle(req *request) {
 			return
 		}
 	}
+}
+
+// decide runs the command's decision. Decisions are pure, so a panic in one refuses that
+// command with a PanicError and leaves the workshop as it was.
+func (w *Workshop) decide(req *request) (bodies []workshop.Body, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bodies, err = nil, w.hub.recovered("decide", w.id, r)
+		}
+	}()
+	w.hub.Inject("decide")
+	return req.decide(w.state)
 }
 
 // followWait is how long a conflicting writer waits for the follower to bring the record that beat

@@ -53,6 +53,18 @@ var (
 	Deliveries = set.NewCounter(`nappe_deliveries_total`)
 )
 
+// Panics counts panics recovered, by where they happened (the workshop loop, a read run on it,
+// a decision, loading, an HTTP handler, a WebSocket session…): each cost one answer, not the
+// process.
+func Panics(where string) {
+	set.GetOrCreateCounter(`nappe_panics_total{where="` + where + `"}`).Inc()
+}
+
+// PanicsCounted reads the panics counted at where, for tests.
+func PanicsCounted(where string) uint64 {
+	return set.GetOrCreateCounter(`nappe_panics_total{where="` + where + `"}`).Get()
+}
+
 // MemoryTrims counts the times free heap was returned to the system after a burst.
 var MemoryTrims = set.NewCounter(`nappe_memory_trims_total`)
 
@@ -69,6 +81,9 @@ func ConnClosed() { wsOpen.Add(-1) }
 // RoomOpened and RoomClosed keep the room gauge.
 func RoomOpened() { rooms.Add(1) }
 func RoomClosed() { rooms.Add(-1) }
+
+// RoomsOpen is the room gauge's value.
+func RoomsOpen() int64 { return rooms.Load() }
 
 // Gauges whose value is read when scraped.
 func init() {

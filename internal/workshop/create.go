@@ -109,6 +109,9 @@ func DecideJoin(s *State, a JoinArgs, now int64) ([]Body, error) {
 	if _, ok := s.byToken[a.TokenHash]; ok || a.TokenHash == s.FacilitatorKeyHash || a.TokenHash == s.BoardKeyHash {
 		return nil, errorf(CodeDuplicate, "this token is taken")
 	}
+	if len(s.Participants) >= MaxParticipants {
+		return nil, errorf(CodeWorkshopFull, "this workshop holds the most people it may (%d)", MaxParticipants)
+	}
 	p := Participant{ID: a.ID, TokenHash: a.TokenHash, JoinedAt: now, Table: a.Table}
 	if err := p.identify(a.Name, a.Organisation, a.Email); err != nil {
 		return nil, err
@@ -135,16 +138,16 @@ func DecideJoin(s *State, a JoinArgs, now int64) ([]Body, error) {
 func (p *Participant) identify(name, organisation, email string) *Error {
 	var err *Error
 	if p.Name, err = cleanText("name", name, MaxName, true, false); err != nil {
-		return err
+		return named("name", err)
 	}
 	if p.Organisation, err = cleanText("organisation", organisation, MaxOrganisation, false, false); err != nil {
-		return err
+		return named("organisation", err)
 	}
 	if p.Email, err = cleanText("email", email, MaxEmail, false, false); err != nil {
-		return err
+		return named("email", err)
 	}
 	if !validEmail(p.Email) {
-		return errorf(CodeInvalid, "%s: email is not an e-mail address", p.Name)
+		return named("email", errorf(CodeInvalid, "%s: email is not an e-mail address", p.Name))
 	}
 	return nil
 }

@@ -11,6 +11,9 @@ func decideNotePost(s *State, a Actor, c Command, now int64) ([]Body, error) {
 	if _, ok := s.Notes[args.Note]; ok {
 		return nil, errorf(CodeDuplicate, "a note with this id exists")
 	}
+	if len(s.Notes) >= MaxNotes {
+		return nil, errorf(CodeWorkshopFull, "this workshop holds the most notes it may (%d)", MaxNotes)
+	}
 	n := Note{ID: args.Note, Table: args.Table, Colour: args.Colour, Anonymous: args.Anonymous, CreatedAt: now,
 		Round: s.Clock.Round, Voters: []string{}}
 	if args.For != "" {

@@ -23,25 +23,25 @@ func (s *State) numberTaken(number int, except string) bool {
 func checkTable(s *State, t *Table) *Error {
 	var err *Error
 	if t.Name, err = cleanText("name", t.Name, MaxTableName, true, false); err != nil {
-		return err
+		return named("name", err)
 	}
 	if t.Question, err = cleanText("question", t.Question, MaxQuestion, false, true); err != nil {
-		return err
+		return named("question", err)
 	}
 	if t.Colour == "" {
 		t.Colour = Palette[(t.Number-1+len(Palette))%len(Palette)]
 	}
 	if !validColour(t.Colour) {
-		return errorf(CodeInvalid, "colour must be one of the palette")
+		return named("colour", errorf(CodeInvalid, "colour must be one of the palette"))
 	}
 	if t.Capacity < 0 || t.Capacity > MaxCapacity {
-		return errorf(CodeInvalid, "capacity must be between 0 (no limit) and %d", MaxCapacity)
+		return named("capacity", errorf(CodeInvalid, "capacity must be between 0 (no limit) and %d", MaxCapacity))
 	}
 	if t.Number < 1 || t.Number > 9999 {
-		return errorf(CodeInvalid, "number must be between 1 and 9999")
+		return named("number", errorf(CodeInvalid, "number must be between 1 and 9999"))
 	}
 	if s.numberTaken(t.Number, t.ID) {
-		return errorf(CodeDuplicate, "table number %d is taken", t.Number)
+		return named("number", errorf(CodeDuplicate, "table number %d is taken", t.Number))
 	}
 	return nil
 }

@@ -20,16 +20,60 @@ type Registration struct {
 // e-mail address, or the same name and organisation (ignoring case and spacing) whatever their
 // addresses, since people give a personal address on their phone and a work one on the list.
 // Importing a list twice, or a list holding people who joined by themselves, must not double
-// anyone; the facilitator sees every match in the preview.
+// anyone; the facilitator sees every match in the preview. To look up many people, use People.
 func (s *State) SamePerson(name, organisation, email string) string {
-	email = strings.ToLower(strings.TrimSpace(email))
-	key := personKey(name, organisation)
+	return s.People().Same(name, organisation, email)
+}
+
+// PeopleIndex finds participants by e-mail address and by name and organisation in constant
+// time, so that checking a list of thousands against a workshop of thousands stays linear.
+type PeopleIndex struct {
+	byEmail, byKey map[string]indexed
+	next           int
+}
+
+type indexed struct {
+	id   string
+	rank int // position in sortedParticipants order: the first match wins, as a scan would find
+}
+
+// People indexes the workshop's participants.
+func (s *State) People() *PeopleIndex {
+	x := &PeopleIndex{byEmail: map[string]indexed{}, byKey: map[string]indexed{}}
 	for _, p := range s.sortedParticipants() {
-		if (email != "" && strings.ToLower(p.Email) == email) || personKey(p.Name, p.Organisation) == key {
-			return p.ID
+		x.Add(p)
+	}
+	return x
+}
+
+// Add indexes one more participant, after those already there.
+func (x *PeopleIndex) Add(p *Participant) {
+	e := indexed{id: p.ID, rank: x.next}
+	x.next++
+	if email := strings.ToLower(strings.TrimSpace(p.Email)); email != "" {
+		if _, ok := x.byEmail[email]; !ok {
+			x.byEmail[email] = e
 		}
 	}
-	return ""
+	if key := personKey(p.Name, p.Organisation); x.byKey[key].id == "" {
+		x.byKey[key] = e
+	}
+}
+
+// Same is SamePerson on the index.
+func (x *PeopleIndex) Same(name, organisation, email string) string {
+	var found indexed
+	ok := false
+	if email = strings.ToLower(strings.TrimSpace(email)); email != "" {
+		found, ok = x.byEmail[email]
+	}
+	if k, kok := x.byKey[personKey(name, organisation)]; kok && (!ok || k.rank < found.rank) {
+		found, ok = k, true
+	}
+	if !ok {
+		return ""
+	}
+	return found.id
 }
 
 func personKey(name, organisation string) string {
@@ -49,6 +93,7 @@ func DecideRegister(s *State, people []Registration, now int64) ([]Body, []strin
 	for id, p := range s.Participants {
 		scratch.Participants[id] = p
 	}
+	index := s.People()
 	for i, r := range people {
 		if err := requireID("id", r.ID); err != nil {
 			return nil, nil, err
@@ -57,7 +102,7 @@ func DecideRegister(s *State, people []Registration, now int64) ([]Body, []strin
 			skipped[i] = existing.ID // the same import, retried
 			continue
 		}
-		if same := scratch.SamePerson(r.Name, r.Organisation, r.Email); same != "" {
+		if same := index.Same(r.Name, r.Organisation, r.Email); same != "" {
 			skipped[i] = same
 			continue
 		}
@@ -68,7 +113,11 @@ func DecideRegister(s *State, people []Registration, now int64) ([]Body, []strin
 		if _, taken := s.byToken[p.TokenHash]; taken || p.TokenHash == "" {
 			return nil, nil, errorf(CodeDuplicate, "token of %s is taken", p.Name)
 		}
+		if len(scratch.Participants) >= MaxParticipants {
+			return nil, nil, errorf(CodeWorkshopFull, "a workshop holds at most %d people", MaxParticipants)
+		}
 		scratch.Participants[p.ID] = &p
+		index.Add(&p)
 		out = append(out, ParticipantJoined{Participant: p})
 	}
 	return out, skipped, nil

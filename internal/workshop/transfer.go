@@ -107,11 +107,18 @@ func (s *State) applyImport(b WorkshopImported) {
 // CheckHeader tells whether a document is an export this server reads, before anything in it
 // is looked at: someone uploading the wrong file learns that first.
 func (x Export) CheckHeader() error {
+	if err := x.checkHeader(); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (x Export) checkHeader() *Error {
 	if x.Format != ExportFormat {
-		return errorf(CodeInvalid, "not a Nappe workshop export (format %q)", x.Format)
+		return fieldError("format", CodeInvalid, "not a Nappe workshop export (format %q)", x.Format)
 	}
 	if x.Version != ExportVersion {
-		return errorf(CodeInvalid, "export version %d is not supported (this server reads version %d)", x.Version, ExportVersion)
+		return fieldError("version", CodeInvalid, "export version %d is not supported (this server reads version %d)", x.Version, ExportVersion)
 	}
 	return nil
 }
@@ -128,59 +135,26 @@ func CreateArgsFromExport(x Export) CreateArgs {
 	return a
 }
 
-// DecideImport checks an export against the workshop just created from its header and tables
-// (s) and returns the event that fills it. tokenHash gives each participant's token hash on this
-// server. Every reference must resolve and every text fit the limits commands enforce: an
-// export edited by hand gets a clear error, never a half-imported workshop.
+// DecideImport returns the event that fills the workshop just created from an export's header
+// and tables (s) with everything else it holds. The export must have passed CheckExport.
+// tokenHash gives each participant's token hash on this server.
 func DecideImport(s *State, x Export, tokenHash func(participant string) string) ([]Body, error) {
-	if err := x.CheckHeader(); err != nil {
-		return nil, err
-	}
 	b := WorkshopImported{Hosts: map[string]string{}, Rounds: x.Rounds, Clock: x.Clock, Seating: x.Seating, Played: x.Played,
 		Plan: map[string][]string{}, Seatings: []map[string]string{}, Syntheses: map[string]*Synthesis{}}
-	people := map[string]bool{}
-	var err *Error
 	for _, ep := range x.Participants {
-		if e := requireID("participant id", ep.ID); e != nil {
-			return nil, e
-		}
-		if people[ep.ID] {
-			return nil, errorf(CodeDuplicate, "participant %s appears twice", ep.ID)
-		}
-		people[ep.ID] = true
 		p := Participant{ID: ep.ID, JoinedAt: ep.JoinedAt, Table: ep.Table, TokenHash: tokenHash(ep.ID)}
 		if err := p.identify(ep.Name, ep.Organisation, ep.Email); err != nil {
 			return nil, err
 		}
-		if _, ok := s.Tables[p.Table]; p.Table != "" && !ok {
-			return nil, errorf(CodeNotFound, "participant %s sits at an unknown table", ep.ID)
-		}
 		b.Participants = append(b.Participants, p)
 	}
 	for _, t := range x.Tables {
-		if t.Host == "" {
-			continue
+		if t.Host != "" {
+			b.Hosts[t.ID] = t.Host
 		}
-		if !people[t.Host] {
-			return nil, errorf(CodeNotFound, "table %d is hosted by an unknown participant", t.Number)
-		}
-		b.Hosts[t.ID] = t.Host
 	}
-	notes := map[string]bool{}
 	for _, n := range x.Notes {
-		if e := requireID("note id", n.ID); e != nil {
-			return nil, e
-		}
-		if notes[n.ID] {
-			return nil, errorf(CodeDuplicate, "note %s appears twice", n.ID)
-		}
-		notes[n.ID] = true
-		if _, ok := s.Tables[n.Table]; !ok {
-			return nil, errorf(CodeNotFound, "note %s is on an unknown table", n.ID)
-		}
-		if n.Author != "" && !people[n.Author] {
-			return nil, errorf(CodeNotFound, "note %s has an unknown author", n.ID)
-		}
+		var err *Error
 		if n.Text, err = cleanText("note text", n.Text, MaxNoteText, true, true); err != nil {
 			return nil, err
 		}
@@ -190,80 +164,58 @@ func DecideImport(s *State, x Export, tokenHash func(participant string) string)
 		if n.Via, err = cleanText("via", n.Via, MaxName, false, false); err != nil {
 			return nil, err
 		}
-		if !validColour(n.Colour) {
-			return nil, errorf(CodeInvalid, "note %s: colour must be one of the palette", n.ID)
-		}
-		seen := map[string]bool{}
-		for _, v := range n.Voters {
-			if !people[v] || seen[v] {
-				return nil, errorf(CodeInvalid, "note %s: unknown or repeated voter", n.ID)
-			}
-			seen[v] = true
-		}
 		if n.Voters == nil {
 			n.Voters = []string{}
 		}
 		b.Notes = append(b.Notes, n)
 	}
-	if len(b.Rounds) == 0 || len(b.Rounds) > MaxRounds {
-		return nil, errorf(CodeInvalid, "a workshop has 1 to %d rounds", MaxRounds)
-	}
 	for i, r := range b.Rounds {
-		if r.Minutes < 1 || r.Minutes > MaxRoundMinutes {
-			return nil, errorf(CodeInvalid, "round %d: minutes must be 1 to %d", i+1, MaxRoundMinutes)
-		}
-		if b.Rounds[i].Question, err = cleanText("round question", r.Question, MaxQuestion, false, true); err != nil {
+		q, err := cleanText("round question", r.Question, MaxQuestion, false, true)
+		if err != nil {
 			return nil, err
 		}
+		b.Rounds[i].Question = q
 	}
-	switch b.Clock.Status {
-	case ClockWaiting, ClockRunning, ClockPaused, ClockEnded:
-	default:
-		return nil, errorf(CodeInvalid, "clock status %q is unknown", b.Clock.Status)
-	}
-	if b.Clock.Round < 0 || b.Clock.Round > len(b.Rounds) || len(x.Seatings) > b.Clock.Round {
-		return nil, errorf(CodeInvalid, "the clock is at round %d of %d with %d seatings", b.Clock.Round, len(b.Rounds), len(x.Seatings))
-	}
-	if len(b.Played) > b.Clock.Round {
-		return nil, errorf(CodeInvalid, "%d rounds played with the clock at round %d", len(b.Played), b.Clock.Round)
-	}
-	if b.Seating != SeatingFree && b.Seating != SeatingPlanned {
-		return nil, errorf(CodeInvalid, "seating must be %q or %q", SeatingFree, SeatingPlanned)
-	}
-	knownTable := func(t string) bool { _, ok := s.Tables[t]; return t == "" || ok }
 	for id, tables := range x.Plan {
-		if !people[id] || len(tables) > len(b.Rounds) {
-			return nil, errorf(CodeInvalid, "the plan names an unknown participant or too many rounds")
-		}
-		for _, t := range tables {
-			if !knownTable(t) {
-				return nil, errorf(CodeNotFound, "the plan names an unknown table")
-			}
-		}
 		b.Plan[id] = tables
 	}
 	for _, seats := range x.Seatings {
-		clean := map[string]string{}
+		clean := make(map[string]string, len(seats))
 		for id, t := range seats {
-			if !people[id] || !knownTable(t) {
-				return nil, errorf(CodeInvalid, "a seating names an unknown participant or table")
-			}
 			clean[id] = t
 		}
 		b.Seatings = append(b.Seatings, clean)
 	}
 	for _, doc := range sortedIDs(x.Syntheses) {
 		sy := x.Syntheses[doc]
-		if _, ok := s.Tables[doc]; !ok && doc != PlenaryDoc {
-			return nil, errorf(CodeNotFound, "a synthesis belongs to an unknown table")
-		}
-		if sy == nil || sy.Text.Len() > MaxSynthesisLen || sy.Version < 0 {
-			return nil, errorf(CodeInvalid, "synthesis of %s is missing, too long or has a negative version", doc)
-		}
 		if sy.Rounds == nil {
 			sy.Rounds = map[int]string{}
 		}
 		b.Syntheses[doc] = sy
 	}
 	return []Body{b}, nil
+}
+
+// DecideCreateImported returns every event of a workshop recreated from an export: created, its
+// tables, then the rest. It checks the whole document first (CheckExport), so a refusal names
+// the first bad field and nothing is half made. now is this server's clock.
+func DecideCreateImported(args CreateArgs, x Export, tokenHash func(participant string) string, now int64) ([]Body, error) {
+	if err := CheckExport(&x, now); err != nil {
+		return nil, err
+	}
+	bodies, err := DecideCreate(New(), args, now)
+	if err != nil {
+		return nil, err
+	}
+	scratch := New()
+	for i, b := range bodies {
+		if err := scratch.Apply(Event{V: uint64(i + 1), Body: b}); err != nil {
+			return nil, err
+		}
+	}
+	imported, err := DecideImport(scratch, x, tokenHash)
+	if err != nil {
+		return nil, err
+	}
+	return append(bodies, imported...), nil
 }

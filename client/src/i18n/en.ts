@@ -59,6 +59,7 @@ export const en: Dict = {
     forbidden: 'You are not allowed to do that.',
     not_empty: 'This table still has participants or notes.',
     table_full: 'There are not enough seats at the tables.',
+    workshop_full: 'This workshop holds the most people or notes it may.',
     rate_limited: 'Too many requests at once. Wait a moment.',
     unavailable: 'The server is briefly unavailable.',
     duplicate: 'This id is already in use.',

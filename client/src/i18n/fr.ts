@@ -57,6 +57,7 @@ export const fr = {
     forbidden: 'Vous n’avez pas le droit de faire cela.',
     not_empty: 'Cette table a encore des participants ou des post-it.',
     table_full: 'Il n’y a pas assez de places aux tables.',
+    workshop_full: 'Cet atelier a atteint le nombre maximum de personnes ou de post-it.',
     rate_limited: 'Trop de demandes d’un coup. Patientez un instant.',
     unavailable: 'Le serveur est momentanément indisponible.',
     duplicate: 'Cet identifiant est déjà utilisé.',

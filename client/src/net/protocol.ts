@@ -238,6 +238,7 @@ export type ErrorCode =
   | 'too_long'
   | 'not_empty'
   | 'table_full'
+  | 'workshop_full'
   | 'duplicate'
   | 'stale'
   | 'rate_limited'
