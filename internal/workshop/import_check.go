@@ -368,4 +368,3 @@ func utf16Len(s string) int {
 	}
 	return n
 }
-
