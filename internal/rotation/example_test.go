@@ -35,8 +35,8 @@ func ExampleSolve() {
 	q := rotation.Measure(p, plan)
 	fmt.Println("repeated pairs:", q.RepeatedPairs, "revisits:", q.Revisits)
 	// Output:
-	// round 1:  water ana gus ines  food bo ed flo  energy cy di hu
-	// round 2:  water ana ed hu  food bo di ines  energy cy flo gus
-	// round 3:  water ana di flo  food bo gus hu  energy cy ed ines
+	// round 1:  water ana di gus  food bo ed hu  energy cy flo ines
+	// round 2:  water ana ed ines  food bo flo gus  energy cy di hu
+	// round 3:  water ana flo hu  food bo di ines  energy cy ed gus
 	// repeated pairs: 0 revisits: 0
 }

@@ -33,6 +33,7 @@ func solve(p Problem, effort float64) (Plan, error) {
 	}
 	deadline := time.Now().Add(budget)
 	bounds := [2]int{in.lowerBound(), in.orgBound()}
+	designed := in.affine()
 	var (
 		plans [chains]Plan
 		keys  [chains][2]float64
@@ -41,7 +42,7 @@ func solve(p Problem, effort float64) (Plan, error) {
 	)
 	for k := range chains {
 		wg.Go(func() {
-			x := newChain(in, p.Seed, k, bounds, &stop[k])
+			x := newChain(in, p.Seed, k, bounds, designed, &stop[k])
 			plans[k], keys[k] = x.run(int(effort*float64(in.work(len(x.travellers)))), deadline)
 			if x.done() {
 				// Nothing can beat this plan and ties go to the first chain: the later ones can stop.
@@ -66,7 +67,7 @@ func solve(p Problem, effort float64) (Plan, error) {
 // method's is sometimes the best there is (30 people at 5 tables for 5 rounds: 20 repeated pairs,
 // where the search alone from a greedy start stops at 23 to 29); starting from it, the planner is
 // never worse than the hand method.
-func newChain(in *instance, seed uint64, k int, bounds [2]int, stop *atomic.Bool) *search {
+func newChain(in *instance, seed uint64, k int, bounds [2]int, designed [][]int, stop *atomic.Bool) *search {
 	rng := rand.New(rand.NewPCG(seed, 0x6e61707065+uint64(k))) // "nappe": any constant, fixed forever
 	s := newState(in)
 	b := newBuilder(s)
@@ -78,7 +79,17 @@ func newChain(in *instance, seed uint64, k int, bounds [2]int, stop *atomic.Bool
 		}
 	} else {
 		sizes := in.schedule()
-		for r := in.played; r < in.rounds; r++ {
+		r := in.played
+		if k == 0 {
+			// The first chain starts from the affine plane's rounds where there is one.
+			for ; r < len(designed); r++ {
+				for p, t := range designed[r] {
+					s.place(r, p, t)
+				}
+				b.count(r)
+			}
+		}
+		for ; r < in.rounds; r++ {
 			b.build(r, sizes[r], rng)
 		}
 	}

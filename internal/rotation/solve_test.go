@@ -236,7 +236,7 @@ func TestBudget(t *testing.T) {
 	{
 		begin := time.Now()
 		in, _ := newInstance(p)
-		newChain(in, p.Seed, 0, [2]int{}, new(atomic.Bool))
+		newChain(in, p.Seed, 0, [2]int{}, nil, new(atomic.Bool))
 		setup = time.Since(begin)
 	}
 	if took > 2*setup+p.Budget+200*time.Millisecond {
