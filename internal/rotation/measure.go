@@ -69,7 +69,7 @@ func Measure(p Problem, plan Plan) Quality {
 	return q
 }
 
-// pairCount remembers which pairs of people have met: in a byte per pair up to MaxPeople (16 MB
+// pairCount remembers which pairs of people have met: in a byte per pair up to denseMeets (16 MB
 // at most), in a map of the pairs that met beyond.
 type pairCount struct {
 	n     int
@@ -78,7 +78,7 @@ type pairCount struct {
 }
 
 func newPairCount(n int) *pairCount {
-	if n <= MaxPeople {
+	if n <= denseMeets {
 		return &pairCount{n: n, flat: make([]bool, n*n)}
 	}
 	return &pairCount{n: n, other: map[[2]int]bool{}}

@@ -45,9 +45,10 @@ type Plan struct {
 }
 
 // Limits that keep Solve's memory and time bounded. Each of its two searches counts the meetings
-// of every pair of people in a byte: 16 MB each at MaxPeople.
+// of every pair of people in a byte up to 4,000 people (16 MB), in a hash table per person above
+// (about 10 MB at MaxPeople in 6 rounds of 20).
 const (
-	MaxPeople = 4000
+	MaxPeople = 10000
 	MaxRounds = 50
 )
 

@@ -68,11 +68,7 @@ func newSearch(s *state, rng *rand.Rand, bounds [2]int, stop *atomic.Bool) *sear
 		x.revisits[p] = s.revisitsOf(p, -1, 0)
 		x.revisited += x.revisits[p]
 	}
-	for i := range in.n {
-		for j := i + 1; j < in.n; j++ {
-			x.repeats += max(0, int(s.meet[i*in.n+j])-1)
-		}
-	}
+	x.repeats = s.repeatedPairs()
 	for r := range in.rounds {
 		for _, people := range s.at[r] {
 			for a, p := range people {

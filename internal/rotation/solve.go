@@ -40,9 +40,25 @@ func solve(p Problem, effort float64) (Plan, error) {
 		stop  [chains]atomic.Bool
 		wg    sync.WaitGroup
 	)
+	// A start that nothing can beat is the plan: the affine design when it seats every round, or
+	// the hand method's. Checking them first spares building the greedy start (a second at
+	// 10,000 people) and is still the same plan for the same problem.
+	var starts [chains]*search
+	if len(designed) == in.rounds-in.played && in.played == 0 {
+		if x := newChain(in, p.Seed, 0, bounds, designed, &stop[0]); x.done() {
+			return x.plan(), nil
+		}
+	}
+	starts[chains-1] = newChain(in, p.Seed, chains-1, bounds, designed, &stop[chains-1])
+	if starts[chains-1].done() {
+		return starts[chains-1].plan(), nil
+	}
 	for k := range chains {
 		wg.Go(func() {
-			x := newChain(in, p.Seed, k, bounds, designed, &stop[k])
+			x := starts[k]
+			if x == nil {
+				x = newChain(in, p.Seed, k, bounds, designed, &stop[k])
+			}
 			plans[k], keys[k] = x.run(int(effort*float64(in.work(len(x.travellers)))), deadline)
 			if x.done() {
 				// Nothing can beat this plan and ties go to the first chain: the later ones can stop.

@@ -7,7 +7,7 @@ type state struct {
 	seat [][]int     // round → person → table, -1 when absent or not yet seated
 	at   [][][]int32 // round → table → people there
 	slot [][]int32   // round → person → position in at[round][table]
-	meet []uint8     // person·n + person → rounds together; at most MaxRounds
+	meet *meets      // rounds together, per pair; at most MaxRounds
 	rev  *revisits
 	seq  []int // scratch: one person's tables
 }
@@ -18,7 +18,7 @@ func newState(in *instance) *state {
 		seat: make([][]int, in.rounds),
 		at:   make([][][]int32, in.rounds),
 		slot: make([][]int32, in.rounds),
-		meet: make([]uint8, in.n*in.n),
+		meet: newMeets(in.n, in.rounds),
 		rev:  newRevisits(in),
 		seq:  make([]int, in.rounds),
 	}
@@ -42,10 +42,8 @@ func newState(in *instance) *state {
 
 // place seats p at table t in round r.
 func (s *state) place(r, p, t int) {
-	row := s.meet[p*s.in.n:]
 	for _, m := range s.at[r][t] {
-		row[m]++
-		s.meet[int(m)*s.in.n+p]++
+		s.meet.add(p, int(m), 1)
 	}
 	s.slot[r][p] = int32(len(s.at[r][t]))
 	s.at[r][t] = append(s.at[r][t], int32(p))
@@ -62,10 +60,8 @@ func (s *state) unseat(r, p int) {
 	people = people[:len(people)-1]
 	s.at[r][t] = people
 	s.seat[r][p] = -1
-	row := s.meet[p*s.in.n:]
 	for _, m := range people {
-		row[m]--
-		s.meet[int(m)*s.in.n+p]--
+		s.meet.add(p, int(m), -1)
 	}
 }
 
@@ -73,17 +69,26 @@ func (s *state) unseat(r, p int) {
 // is -1), those p has met already (before), those p has met more than once (again) and, when
 // organisations count, p's colleagues.
 func (s *state) met(r, t, p, but int) (before, again, colleagues int) {
-	n := s.in.n
-	row := s.meet[p*n : (p+1)*n]
 	people := s.at[r][t]
-	// meet[p][p] is 0, so p counts for nothing; but is taken off after the loop.
-	for _, m := range people {
-		c := int(row[m])
-		before += min(c, 1)
-		again += min(c>>1, 1)
+	// p never meets p, so p counts for nothing; but is taken off after the loop.
+	if d := s.meet.dense; d != nil {
+		n := s.in.n
+		row := d[p*n : (p+1)*n]
+		for _, m := range people {
+			c := int(row[m])
+			before += min(c, 1)
+			again += min(c>>1, 1)
+		}
+	} else {
+		h := &s.meet.sparse[p]
+		for _, m := range people {
+			c := h.get(int(m))
+			before += min(c, 1)
+			again += min(c>>1, 1)
+		}
 	}
 	if but >= 0 {
-		c := int(row[but])
+		c := s.meet.get(p, but)
 		before -= min(c, 1)
 		again -= min(c>>1, 1)
 	}
@@ -115,4 +120,28 @@ func (s *state) plan() Plan {
 		rounds[r] = append([]int(nil), s.seat[r]...)
 	}
 	return Plan{Rounds: rounds}
+}
+
+// repeatedPairs sums max(0, rounds together − 1) over pairs, going through the tables rather
+// than all pairs: each pair is counted once, the first time it is met, from the person with the
+// smaller index.
+func (s *state) repeatedPairs() int {
+	n := s.in.n
+	seen := make([]int32, n) // q → 1 + the person whose meetings with q were last counted
+	total := 0
+	for p := range n {
+		for r := range s.in.rounds {
+			t := s.seat[r][p]
+			if t < 0 {
+				continue
+			}
+			for _, q := range s.at[r][t] {
+				if int(q) > p && seen[q] != int32(p+1) {
+					seen[q] = int32(p + 1)
+					total += max(0, s.meet.get(p, int(q))-1)
+				}
+			}
+		}
+	}
+	return total
 }
