@@ -6,6 +6,7 @@
 //   node client/scripts/textsync-vectors.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { rebaseUpdates } from '@codemirror/collab';
 import { ChangeSet, Text } from '@codemirror/state';
 
 const OUT = fileURLToPath(new URL('../../internal/textsync/testdata/vectors.json', import.meta.url));
@@ -13,6 +14,7 @@ const LIB = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../node_modules/@codemirror/state/package.json', import.meta.url)), 'utf8'),
 );
 const RANDOM_CASES = 300;
+const OPERATION_CASES = 150; // of each: map, compose, rebase
 
 // mulberry32: small, seeded, the same on every machine.
 let seed = 0x6e617070; // "napp"
@@ -173,11 +175,92 @@ for (let i = 0; i < RANDOM_CASES; i++) {
   add(`${kind} #${i}`, doc, specs);
 }
 
+// Operations (drawn after the vectors above, so those stay the same): ChangeSet.map and compose,
+// and @codemirror/collab's rebaseUpdates, which the server uses to accept a push made on an older
+// version. Positions never split a surrogate pair here: the results must apply in Go.
+const changeOf = (doc, specs) => ChangeSet.of(specs, doc.length);
+const maps = [];
+const composes = [];
+const rebases = [];
+for (let i = 0; i < OPERATION_CASES; i++) {
+  const doc = text(docLength() >> 2);
+  const a = changeOf(doc, randomChange(doc, false));
+  const b = changeOf(doc, int(8) ? randomChange(doc, false) : []);
+  const before = int(2) == 0;
+  const mapped = a.map(b, before);
+  const textAfter = mapped.apply(b.apply(Text.of(doc.split('\n')))).toString();
+  maps.push({ name: `map #${i}`, doc, a: a.toJSON(), b: b.toJSON(), before, result: mapped.toJSON(), text: textAfter });
+}
+for (let i = 0; i < OPERATION_CASES; i++) {
+  const doc = text(docLength() >> 2);
+  const a = changeOf(doc, int(8) ? randomChange(doc, false) : []);
+  const mid = a.apply(Text.of(doc.split('\n'))).toString();
+  const b = changeOf(mid, int(8) ? randomChange(mid, false) : []);
+  const composed = a.compose(b);
+  const textAfter = composed.apply(Text.of(doc.split('\n'))).toString();
+  composes.push({ name: `compose #${i}`, doc, a: a.toJSON(), b: b.toJSON(), result: composed.toJSON(), text: textAfter });
+}
+// A rebase: "me" pushed updates made on doc; the server accepted, since, the pushes in over (each
+// one synthesis.changed event: one client's updates), perhaps led by the first of mine, accepted
+// already (a push sent twice). The server rebases over one event after another, as an editor's
+// receiveUpdates maps its unconfirmed updates over each event it receives: rebasing over all of
+// them at once may place an insertion inside a range others replaced elsewhere than the editor
+// does, and the texts would differ.
+const typing = (doc) => {
+  // Mostly keystrokes, as editors send them: one short insertion or deletion each.
+  if (int(4)) {
+    const p = position(doc, false);
+    if (int(5) == 0 && p > 0) {
+      let from = p - 1;
+      if (from > 0 && isLow(doc.charCodeAt(from)) && isHigh(doc.charCodeAt(from - 1))) from--;
+      return [{ from, to: p }];
+    }
+    return [{ from: p, insert: int(10) ? atom(false) : '\n' }];
+  }
+  return randomChange(doc, false);
+};
+const apply = (d, u) => u.changes.apply(Text.of(d.split('\n'))).toString();
+const json = (us) => us.map((u) => ({ clientID: u.clientID, changes: u.changes.toJSON() }));
+for (let i = 0; i < OPERATION_CASES; i++) {
+  const doc = text(docLength() >> 2);
+  const mine = [];
+  let local = doc;
+  for (let k = 1 + int(4); k > 0; k--) {
+    const c = changeOf(local, typing(local));
+    mine.push({ clientID: 'me', changes: c });
+    local = apply(local, mine[mine.length - 1]);
+  }
+  const over = [];
+  let server = doc;
+  const accepted = int(6) == 0 ? 1 + int(mine.length) : 0; // a push sent twice: the first ones are in already
+  if (accepted) over.push(mine.slice(0, accepted));
+  server = mine.slice(0, accepted).reduce(apply, server);
+  for (let k = int(10) ? 1 + int(6) : 0; k > 0; k--) {
+    const event = [];
+    const clientID = pick(['ada', 'bob', 'cy']);
+    for (let n = int(3) ? 1 : 2 + int(2); n > 0; n--) {
+      event.push({ clientID, changes: changeOf(server, typing(server)) });
+      server = apply(server, event[event.length - 1]);
+    }
+    over.push(event);
+  }
+  const result = over.reduce((us, event) => rebaseUpdates(us, event), mine);
+  const final = result.reduce(apply, server);
+  rebases.push({ name: `rebase #${i}`, doc, updates: json(mine), over: over.map(json), result: json(result), text: final });
+}
+
 const lines = vectors.map((v) => JSON.stringify(v));
+const section = (name, list) => `,"${name}":[\n` + list.map((v) => JSON.stringify(v)).join(',\n') + '\n]';
 const out =
   `{"generator":"node client/scripts/textsync-vectors.mjs","library":"@codemirror/state ${LIB.version}","vectors":[\n` +
   lines.join(',\n') +
-  '\n]}\n';
+  '\n]' +
+  section('maps', maps) +
+  section('composes', composes) +
+  section('rebases', rebases) +
+  '}\n';
 writeFileSync(OUT, out);
 const failing = vectors.filter((v) => v.error).length;
-console.log(`${vectors.length} vectors (${failing} leave an unpaired surrogate), ${out.length} characters → ${OUT}`);
+console.log(
+  `${vectors.length} vectors (${failing} leave an unpaired surrogate), ${maps.length} maps, ${composes.length} compositions, ${rebases.length} rebases, ${out.length} characters → ${OUT}`,
+);

@@ -60,3 +60,13 @@ func (c ChangeSet) Apply(doc Text) (Text, error) {
 	}
 	return Text{chunks: b.chunks, n: c.after}, nil
 }
+
+// Size is about how much memory the change set holds, in words: its sections and the code units
+// it inserts. It bounds what a server keeps of recent changes.
+func (c ChangeSet) Size() int {
+	n := len(c.sections)
+	for _, s := range c.sections {
+		n += len(s.txt)
+	}
+	return n
+}

@@ -39,18 +39,34 @@ func decideSynthesisPush(s *State, a Actor, c Command, _ int64) ([]Body, error) 
 			return nil, errorf(CodeInvalid, "each update needs a clientID of at most 64 characters")
 		}
 	}
+	sy := s.Syntheses[args.Doc]
 	current := 0
-	if sy, ok := s.Syntheses[args.Doc]; ok {
-		current = sy.Version
+	var text textsync.Text
+	if sy != nil {
+		current, text = sy.Version, sy.Text
 	}
-	if args.Version != current {
+	if args.Version > current || args.Version < 0 {
 		return nil, errorf(CodeStale, "the synthesis is at version %d, not %d: apply the updates you missed and push again", current, args.Version)
 	}
-	var text textsync.Text
-	if sy, ok := s.Syntheses[args.Doc]; ok {
-		text = sy.Text
+	updates, err := parseUpdates(args.Updates)
+	if err != nil {
+		return nil, errorf(CodeInvalid, "changes do not fit the synthesis: %v", err)
 	}
-	if _, err := applyUpdates(text, args.Updates); err != nil {
+	if args.Version < current {
+		// Made on a version the synthesis has moved past: rebased over what was accepted since,
+		// as the pusher's editor rebases its own copy when those updates reach it.
+		rebased, ok, err := sy.rebasePush(args.Version, updates)
+		switch {
+		case !ok:
+			return nil, errorf(CodeStale, "the synthesis is at version %d and %d is too old to rebase: apply the updates you missed and push again", current, args.Version)
+		case err != nil:
+			return nil, errorf(CodeInvalid, "changes do not fit the synthesis at version %d: %v", args.Version, err)
+		case len(rebased) == 0:
+			return nil, nil // every update was accepted already (a push sent twice)
+		}
+		updates = rebased
+	}
+	if _, err := applyUpdates(text, updates); err != nil {
 		switch {
 		case errors.Is(err, textsync.ErrTooLong):
 			return nil, errorf(CodeTooLong, "a synthesis holds at most %d characters", MaxSynthesisLen)
@@ -58,5 +74,9 @@ func decideSynthesisPush(s *State, a Actor, c Command, _ int64) ([]Body, error) 
 			return nil, errorf(CodeInvalid, "changes do not fit the synthesis: %v", err)
 		}
 	}
-	return []Body{SynthesisChanged{Doc: args.Doc, Version: args.Version, Updates: args.Updates, By: a.Participant}}, nil
+	wire, err := wireUpdates(updates)
+	if err != nil {
+		return nil, errorf(CodeInvalid, "changes do not fit the synthesis: %v", err)
+	}
+	return []Body{SynthesisChanged{Doc: args.Doc, Version: current, Updates: wire, By: a.Participant}}, nil
 }

@@ -19,13 +19,22 @@ const MaxSynthesisLen = textsync.MaxLen
 
 // Synthesis is a text written together: a table's summary or the plenary's. Version counts the
 // updates applied, as CodeMirror's collab extension counts them: an editor pushes its updates
-// for the version it has seen, and only the current version is accepted.
+// for the version it has seen; a push made on an older version is rebased over the pushes
+// accepted since, as long as the window of recent pushes reaches back to it
+// (synthesis_rebase.go).
 type Synthesis struct {
 	Version  int
 	Text     textsync.Text
 	EditedAt int64
 	// Rounds is the text as it stood when each round ended, to brief newcomers.
 	Rounds map[int]string
+
+	// recent is the window of the last pushes accepted, oldest first, ending at Version; it holds
+	// recentUpdates updates of recentSize. Memory only: a synthesis loaded from a snapshot starts
+	// with an empty window, and rebases again once pushes have filled it.
+	recent        []acceptedPush
+	recentUpdates int
+	recentSize    int
 }
 
 // SynthesisUpdate is one change of one editor, in CodeMirror's ChangeSet JSON form.
@@ -68,13 +77,10 @@ func (s *Synthesis) UnmarshalJSON(b []byte) error {
 }
 
 // applyUpdates applies updates in order to text, refusing all of them if one does not fit.
-func applyUpdates(text textsync.Text, updates []SynthesisUpdate) (textsync.Text, error) {
+func applyUpdates(text textsync.Text, updates []textsync.Update) (textsync.Text, error) {
 	for i, u := range updates {
-		cs, err := textsync.ParseChangeSet(u.Changes)
-		if err != nil {
-			return text, fmt.Errorf("update %d: %w", i, err)
-		}
-		if text, err = cs.Apply(text); err != nil {
+		var err error
+		if text, err = u.Changes.Apply(text); err != nil {
 			return text, fmt.Errorf("update %d: %w", i, err)
 		}
 	}
@@ -98,11 +104,16 @@ func (s *State) applySynthesis(b SynthesisChanged, at int64) {
 	if b.Version != sy.Version {
 		return
 	}
-	text, err := applyUpdates(sy.Text, b.Updates)
+	updates, err := parseUpdates(b.Updates)
+	if err != nil {
+		return
+	}
+	text, err := applyUpdates(sy.Text, updates)
 	if err != nil {
 		return
 	}
 	sy.Text, sy.Version, sy.EditedAt = text, sy.Version+len(b.Updates), at
+	sy.remember(updates)
 }
 
 // keepRoundTexts records every synthesis as it stands at the end of a round.

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ChangeSet, Text } from '@codemirror/state';
+import { collab, getSyncedVersion, rebaseUpdates, receiveUpdates, sendableUpdates, type Update } from '@codemirror/collab';
+import { ChangeSet, EditorState, Text } from '@codemirror/state';
 
 interface Vector {
   name: string;
@@ -47,5 +48,61 @@ describe('textsync golden vectors', () => {
     expect(changes.toJSON()).toEqual(v.changes);
     expect(changes.apply(doc).toString()).toBe(v.result);
     expect(wellFormed(v.result)).toBe(v.error === undefined);
+  });
+});
+
+interface Op {
+  name: string;
+  doc: string;
+  a: unknown;
+  b: unknown;
+  before?: boolean;
+  result: unknown;
+  text: string;
+}
+interface JsonUpdate {
+  clientID: string;
+  changes: unknown;
+}
+interface Rebase {
+  name: string;
+  doc: string;
+  updates: JsonUpdate[];
+  /** The pushes accepted since the updates' version: one synthesis.changed event each. */
+  over: JsonUpdate[][];
+  result: JsonUpdate[];
+  text: string;
+}
+const ops = JSON.parse(readFileSync(FILE, 'utf8')) as { maps: Op[]; composes: Op[]; rebases: Rebase[] };
+const docOf = (s: string) => Text.of(s.split('\n'));
+const parse = (us: JsonUpdate[]) => us.map((u) => ({ clientID: u.clientID, changes: ChangeSet.fromJSON(u.changes) }));
+
+describe('textsync operation vectors', () => {
+  it.each(ops.maps)('$name', (v) => {
+    const mapped = ChangeSet.fromJSON(v.a).map(ChangeSet.fromJSON(v.b), v.before);
+    expect(mapped.toJSON()).toEqual(v.result);
+    expect(mapped.apply(ChangeSet.fromJSON(v.b).apply(docOf(v.doc))).toString()).toBe(v.text);
+  });
+
+  it.each(ops.composes)('$name', (v) => {
+    const composed = ChangeSet.fromJSON(v.a).compose(ChangeSet.fromJSON(v.b));
+    expect(composed.toJSON()).toEqual(v.result);
+    expect(composed.apply(docOf(v.doc)).toString()).toBe(v.text);
+  });
+
+  // The server rebases a push over each push it accepted since the push's version, in order, and
+  // sends the result to everyone, the pusher included, who takes it as its own update confirmed.
+  // The pusher's editor has meanwhile received those pushes, one synthesis.changed event each, and
+  // mapped its unconfirmed updates over each with receiveUpdates: both must give the same text.
+  it.each(ops.rebases)('$name', (v) => {
+    const result = v.over.reduce((us, event) => rebaseUpdates(us, parse(event)), parse(v.updates) as readonly Update[]);
+    expect(result.map((u) => ({ clientID: u.clientID, changes: (u.changes as ChangeSet).toJSON() }))).toEqual(v.result);
+    let state = EditorState.create({ doc: v.doc, extensions: collab({ startVersion: 0, clientID: 'me' }) });
+    for (const u of parse(v.updates)) state = state.update({ changes: u.changes }).state;
+    for (const event of v.over) state = receiveUpdates(state, parse(event)).state;
+    state = receiveUpdates(state, parse(v.result)).state;
+    expect(state.doc.toString()).toBe(v.text);
+    expect(sendableUpdates(state)).toHaveLength(0);
+    expect(getSyncedVersion(state)).toBe(v.over.flat().length + v.result.length);
   });
 });
