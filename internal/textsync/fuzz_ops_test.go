@@ -34,15 +34,8 @@ func changesFrom(n int, data []byte) ChangeSet {
 	if pos < n {
 		b.sections = append(b.sections, section{len: n - pos, ins: -1})
 	}
-	for _, s := range b.sections {
-		b.before += s.len
-		if s.ins < 0 {
-			b.after += s.len
-		} else {
-			b.after += s.ins
-		}
-	}
-	return b
+	// set only sums the lengths: the sections stay as generated, unfolded.
+	return (&sectionBuilder{s: b.sections}).set()
 }
 
 // applyUnits applies c to u as CodeMirror does, with no check.
